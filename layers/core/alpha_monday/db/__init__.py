@@ -1,0 +1,1 @@
+"""PostgreSQL access: one reusable connection, plain parameterised SQL, typed results."""

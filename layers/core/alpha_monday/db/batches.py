@@ -1,0 +1,250 @@
+"""Batches, their picks, and the reads the API and the workflow need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.rows import dict_row
+
+from alpha_monday.db.models import (
+    Batch,
+    BatchDetail,
+    BatchPage,
+    BatchStatus,
+    BatchSummary,
+    Checkpoint,
+    NewBatch,
+    Pick,
+    PickMetric,
+)
+from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.errors import BatchAlreadyExists, BatchNotFound
+
+_BATCH_COLUMNS = (
+    "b.id, b.created_at, b.run_date, b.benchmark_symbol, b.benchmark_initial_price, "
+    "b.status, b.model"
+)
+_PICK_COLUMNS = (
+    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, p.initial_price"
+)
+_CHECKPOINT_COLUMNS = (
+    "c.id AS checkpoint_id, c.batch_id, c.checkpoint_date, c.status AS checkpoint_status, "
+    "c.benchmark_price, c.benchmark_return_pct, c.skip_reason, "
+    "m.pick_id AS metric_pick_id, mp.ticker AS metric_ticker, m.current_price, "
+    "m.absolute_return_pct, m.vs_benchmark_pct"
+)
+
+# The batch and its picks in one statement; NULL batch_id means "the latest batch".
+_BATCH_WITH_PICKS_SQL = f"""
+SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}
+FROM batches b
+LEFT JOIN picks p ON p.batch_id = b.id
+WHERE b.id = COALESCE(
+    %(batch_id)s::uuid, (SELECT id FROM batches ORDER BY run_date DESC LIMIT 1)
+)
+ORDER BY p.ticker
+"""  # noqa: S608 - only constant column lists are interpolated
+
+_CHECKPOINTS_SQL = f"""
+SELECT {_CHECKPOINT_COLUMNS}
+FROM checkpoints c
+LEFT JOIN pick_checkpoint_metrics m ON m.checkpoint_id = c.id
+LEFT JOIN picks mp ON mp.id = m.pick_id
+WHERE c.batch_id = %(batch_id)s
+ORDER BY c.checkpoint_date, mp.ticker
+"""  # noqa: S608
+
+_PAGE_SQL = f"""
+WITH page AS (
+    SELECT * FROM batches
+    WHERE %(before)s::date IS NULL OR run_date < %(before)s::date
+    ORDER BY run_date DESC
+    LIMIT %(limit)s
+)
+SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}
+FROM page b
+LEFT JOIN picks p ON p.batch_id = b.id
+ORDER BY b.run_date DESC, p.ticker
+"""  # noqa: S608
+
+# The most recent checkpoint with returns (the baseline has none) of each batch on a page.
+_LATEST_COMPUTED_SQL = f"""
+SELECT {_CHECKPOINT_COLUMNS}
+FROM (
+    SELECT DISTINCT ON (batch_id) *
+    FROM checkpoints
+    WHERE batch_id = ANY(%(batch_ids)s)
+      AND status = 'computed' AND benchmark_return_pct IS NOT NULL
+    ORDER BY batch_id, checkpoint_date DESC
+) c
+LEFT JOIN pick_checkpoint_metrics m ON m.checkpoint_id = c.id
+LEFT JOIN picks mp ON mp.id = m.pick_id
+ORDER BY c.batch_id, mp.ticker
+"""  # noqa: S608
+
+
+def _batch_from_row(row: Mapping[str, Any]) -> Batch:
+    return Batch.model_validate(row)
+
+
+def _pick_from_row(row: Mapping[str, Any]) -> Pick | None:
+    if row["pick_id"] is None:
+        return None
+    return Pick(
+        id=row["pick_id"],
+        batch_id=row["pick_batch_id"],
+        ticker=row["ticker"],
+        action=row["action"],
+        reasoning=row["reasoning"],
+        initial_price=row["initial_price"],
+    )
+
+
+def _batches_with_picks(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Batch, tuple[Pick, ...]]]:
+    """Fold batch-join-picks rows, keeping the rows' batch order."""
+    batches: dict[UUID, Batch] = {}
+    picks: dict[UUID, list[Pick]] = defaultdict(list)
+    for row in rows:
+        batch = batches.setdefault(row["id"], _batch_from_row(row))
+        pick = _pick_from_row(row)
+        if pick is not None:
+            picks[batch.id].append(pick)
+    return [(batch, tuple(picks[batch_id])) for batch_id, batch in batches.items()]
+
+
+def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint]:
+    """Fold checkpoint-join-metrics rows into checkpoints, keeping the rows' order."""
+    heads: dict[UUID, Mapping[str, Any]] = {}
+    metrics: dict[UUID, list[PickMetric]] = defaultdict(list)
+    for row in rows:
+        heads.setdefault(row["checkpoint_id"], row)
+        if row["metric_pick_id"] is not None:
+            metrics[row["checkpoint_id"]].append(
+                PickMetric(
+                    pick_id=row["metric_pick_id"],
+                    ticker=row["metric_ticker"],
+                    current_price=row["current_price"],
+                    absolute_return_pct=row["absolute_return_pct"],
+                    vs_benchmark_pct=row["vs_benchmark_pct"],
+                )
+            )
+    return [
+        Checkpoint(
+            id=checkpoint_id,
+            batch_id=row["batch_id"],
+            checkpoint_date=row["checkpoint_date"],
+            status=row["checkpoint_status"],
+            benchmark_price=row["benchmark_price"],
+            benchmark_return_pct=row["benchmark_return_pct"],
+            skip_reason=row["skip_reason"],
+            metrics=tuple(metrics[checkpoint_id]),
+        )
+        for checkpoint_id, row in heads.items()
+    ]
+
+
+def _load_detail(conn: psycopg.Connection, batch_id: UUID | None) -> BatchDetail | None:
+    with conn.cursor(row_factory=dict_row) as cursor:
+        found = _batches_with_picks(cursor.execute(_BATCH_WITH_PICKS_SQL, {"batch_id": batch_id}))
+        if not found:
+            return None
+        batch, picks = found[0]
+        checkpoint_rows = cursor.execute(_CHECKPOINTS_SQL, {"batch_id": batch.id}).fetchall()
+    return BatchDetail(
+        batch=batch, picks=picks, checkpoints=tuple(_checkpoints_from_rows(checkpoint_rows))
+    )
+
+
+def get_batch_detail(conn: psycopg.Connection, batch_id: UUID) -> BatchDetail:
+    """The batch, its picks, and its checkpoints in date order with their metrics (2 queries)."""
+    detail = _load_detail(conn, batch_id)
+    if detail is None:
+        raise BatchNotFound(f"no batch with id {batch_id}")
+    return detail
+
+
+def get_latest_batch_detail(conn: psycopg.Connection) -> BatchDetail | None:
+    """The batch with the greatest run_date, in detail, or None when there is none."""
+    return _load_detail(conn, None)
+
+
+def list_batches(conn: psycopg.Connection, limit: int, before: date | None = None) -> BatchPage:
+    """Newest first, keyset-paginated on run_date (unique), so pages never overlap or skip."""
+    with conn.cursor(row_factory=dict_row) as cursor:
+        # One row more than asked tells whether another page follows.
+        rows = cursor.execute(_PAGE_SQL, {"before": before, "limit": limit + 1}).fetchall()
+        page = _batches_with_picks(rows)
+        has_more = len(page) > limit
+        page = page[:limit]
+        latest: dict[UUID, Checkpoint] = {}
+        if page:
+            checkpoint_rows = cursor.execute(
+                _LATEST_COMPUTED_SQL, {"batch_ids": [batch.id for batch, _ in page]}
+            ).fetchall()
+            latest = {c.batch_id: c for c in _checkpoints_from_rows(checkpoint_rows)}
+    return BatchPage(
+        items=tuple(
+            BatchSummary(batch=batch, picks=picks, latest_checkpoint=latest.get(batch.id))
+            for batch, picks in page
+        ),
+        next_run_date_before=page[-1][0].run_date if has_more else None,
+    )
+
+
+def create_batch(conn: psycopg.Connection, new_batch: NewBatch) -> BatchDetail:
+    """Insert the batch, its picks and its baseline checkpoint in one transaction.
+
+    A batch for the same run_date already present raises BatchAlreadyExists and leaves
+    that batch as it was.
+    """
+    batch_id = uuid4()
+    try:
+        with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO batches (id, run_date, benchmark_symbol, benchmark_initial_price,"
+                " status, model) VALUES (%s, %s, %s, %s, 'active', %s)",
+                (
+                    batch_id,
+                    new_batch.run_date,
+                    new_batch.benchmark_symbol,
+                    new_batch.benchmark_initial_price,
+                    new_batch.model,
+                ),
+            )
+            cursor.executemany(
+                "INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (uuid4(), batch_id, p.ticker, p.action, p.reasoning, p.initial_price)
+                    for p in new_batch.picks
+                ],
+            )
+            cursor.execute(
+                "INSERT INTO checkpoints (id, batch_id, checkpoint_date, status, benchmark_price)"
+                " VALUES (%s, %s, %s, 'computed', %s)",
+                (uuid4(), batch_id, new_batch.baseline_date, new_batch.benchmark_initial_price),
+            )
+    except pg_errors.UniqueViolation as error:
+        if error.diag.constraint_name == "batches_run_date_key":
+            raise BatchAlreadyExists(
+                f"a batch for run_date {new_batch.run_date.isoformat()} exists already"
+            ) from error
+        raise
+    return get_batch_detail(conn, batch_id)
+
+
+def set_batch_status(
+    conn: psycopg.Connection, batch_id: UUID, status: BatchStatus, *, from_status: BatchStatus
+) -> bool:
+    """Move a batch from one status to another; False when it was not in `from_status`."""
+    cursor = conn.execute(
+        "UPDATE batches SET status = %s WHERE id = %s AND status = %s",
+        (status, batch_id, from_status),
+    )
+    return cursor.rowcount == 1

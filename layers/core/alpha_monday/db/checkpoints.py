@@ -1,0 +1,74 @@
+"""Checkpoint upserts: idempotent on (batch_id, checkpoint_date) and (checkpoint_id, pick_id)."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import psycopg
+
+from alpha_monday.db.models import CheckpointRecord
+from alpha_monday.db.translate import translated_database_errors
+
+# A computed checkpoint is never downgraded to skipped by a later, less lucky run.
+_UPSERT_CHECKPOINT_SQL = """
+INSERT INTO checkpoints
+    (id, batch_id, checkpoint_date, status, benchmark_price, benchmark_return_pct, skip_reason)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (batch_id, checkpoint_date) DO UPDATE SET
+    status = EXCLUDED.status,
+    benchmark_price = EXCLUDED.benchmark_price,
+    benchmark_return_pct = EXCLUDED.benchmark_return_pct,
+    skip_reason = EXCLUDED.skip_reason
+WHERE NOT (checkpoints.status = 'computed' AND EXCLUDED.status = 'skipped')
+RETURNING id
+"""
+
+_UPSERT_METRIC_SQL = """
+INSERT INTO pick_checkpoint_metrics
+    (id, checkpoint_id, pick_id, current_price, absolute_return_pct, vs_benchmark_pct)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (checkpoint_id, pick_id) DO UPDATE SET
+    current_price = EXCLUDED.current_price,
+    absolute_return_pct = EXCLUDED.absolute_return_pct,
+    vs_benchmark_pct = EXCLUDED.vs_benchmark_pct
+"""
+
+
+def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUID | None:
+    """Upsert a checkpoint and its metric rows in one transaction.
+
+    Returns the checkpoint's id, or None when a computed checkpoint already holds that date
+    and the record only says it was skipped (the computed one stays). The database refuses
+    a checkpoint for a batch that is not active (BatchNotActive).
+    """
+    with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
+        row = cursor.execute(
+            _UPSERT_CHECKPOINT_SQL,
+            (
+                uuid4(),
+                record.batch_id,
+                record.checkpoint_date,
+                record.status,
+                record.benchmark_price,
+                record.benchmark_return_pct,
+                record.skip_reason,
+            ),
+        ).fetchone()
+        if row is None:
+            return None
+        checkpoint_id: UUID = row[0]
+        cursor.executemany(
+            _UPSERT_METRIC_SQL,
+            [
+                (
+                    uuid4(),
+                    checkpoint_id,
+                    metric.pick_id,
+                    metric.current_price,
+                    metric.absolute_return_pct,
+                    metric.vs_benchmark_pct,
+                )
+                for metric in record.metrics
+            ],
+        )
+    return checkpoint_id

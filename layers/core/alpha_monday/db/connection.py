@@ -1,0 +1,57 @@
+"""One connection per process, reused across warm Lambda invocations.
+
+It is checked before each reuse and replaced when the server dropped it, so a database
+restart costs one reconnect instead of a failed invocation.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import pq
+
+from alpha_monday.config import database_settings
+from alpha_monday.errors import DatabaseUnavailable
+
+_connection: psycopg.Connection | None = None
+
+
+def connect(database_url: str, connect_timeout_seconds: int) -> psycopg.Connection:
+    """A new autocommit connection; writes group their statements with `conn.transaction()`."""
+    try:
+        return psycopg.connect(
+            database_url,
+            autocommit=True,
+            connect_timeout=connect_timeout_seconds,
+            application_name="alpha-monday",
+        )
+    except psycopg.OperationalError as error:
+        # psycopg's message can quote the connection string; keep it out of the error.
+        raise DatabaseUnavailable("cannot connect to the database") from error
+
+
+def _is_usable(connection: psycopg.Connection) -> bool:
+    if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
+        return False
+    try:
+        connection.execute("SELECT 1")
+    except psycopg.Error:
+        return False
+    return True
+
+
+def get_connection() -> psycopg.Connection:
+    global _connection  # noqa: PLW0603 - the warm-container cache is this module's purpose
+    if _connection is not None and _is_usable(_connection):
+        return _connection
+    if _connection is not None:
+        _connection.close()
+    settings = database_settings()
+    _connection = connect(settings.database_url.reveal(), settings.connect_timeout_seconds)
+    return _connection
+
+
+def close_connection() -> None:
+    global _connection  # noqa: PLW0603
+    if _connection is not None:
+        _connection.close()
+        _connection = None

@@ -1,0 +1,32 @@
+"""The append-only audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from alpha_monday.db.models import Event
+
+
+def append_event(
+    conn: psycopg.Connection, batch_id: UUID | None, event_type: str, payload: dict[str, Any]
+) -> UUID:
+    event_id = uuid4()
+    conn.execute(
+        "INSERT INTO events (id, batch_id, event_type, payload) VALUES (%s, %s, %s, %s)",
+        (event_id, batch_id, event_type, Jsonb(payload)),
+    )
+    return event_id
+
+
+def list_events(conn: psycopg.Connection, batch_id: UUID) -> list[Event]:
+    with conn.cursor(row_factory=class_row(Event)) as cursor:
+        return cursor.execute(
+            "SELECT id, created_at, batch_id, event_type, payload FROM events"
+            " WHERE batch_id = %s ORDER BY created_at, id",
+            (batch_id,),
+        ).fetchall()

@@ -1,0 +1,120 @@
+"""Rows as typed values. Prices and returns are exact `Decimal`s, never floats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BatchStatus = Literal["active", "completed", "failed"]
+PickAction = Literal["BUY", "SELL"]
+CheckpointStatus = Literal["computed", "skipped"]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Batch(Row):
+    id: UUID
+    created_at: datetime
+    run_date: date
+    benchmark_symbol: str
+    benchmark_initial_price: Decimal
+    status: BatchStatus
+    model: str | None
+
+
+class Pick(Row):
+    id: UUID
+    batch_id: UUID
+    ticker: str
+    action: PickAction
+    reasoning: str
+    initial_price: Decimal
+
+
+class PickMetric(Row):
+    pick_id: UUID
+    ticker: str
+    current_price: Decimal
+    absolute_return_pct: Decimal
+    vs_benchmark_pct: Decimal
+
+
+class Checkpoint(Row):
+    id: UUID
+    batch_id: UUID
+    checkpoint_date: date
+    status: CheckpointStatus
+    benchmark_price: Decimal | None
+    benchmark_return_pct: Decimal | None
+    skip_reason: str | None
+    metrics: tuple[PickMetric, ...] = ()
+
+
+class BatchDetail(Row):
+    batch: Batch
+    picks: tuple[Pick, ...]
+    checkpoints: tuple[Checkpoint, ...]
+
+
+class BatchSummary(Row):
+    """What a list view needs: the batch, its picks and its most recent computed returns."""
+
+    batch: Batch
+    picks: tuple[Pick, ...]
+    latest_checkpoint: Checkpoint | None
+
+
+class BatchPage(Row):
+    items: tuple[BatchSummary, ...]
+    next_run_date_before: date | None = Field(
+        description="run_date to continue from (exclusive), or None on the last page"
+    )
+
+
+class NewPick(Row):
+    ticker: str
+    action: PickAction
+    reasoning: str
+    initial_price: Decimal
+
+
+class NewBatch(Row):
+    run_date: date
+    benchmark_symbol: str
+    benchmark_initial_price: Decimal
+    baseline_date: date
+    model: str | None
+    picks: tuple[NewPick, ...]
+
+
+class NewPickMetric(Row):
+    pick_id: UUID
+    current_price: Decimal
+    absolute_return_pct: Decimal
+    vs_benchmark_pct: Decimal
+
+
+class CheckpointRecord(Row):
+    """A checkpoint to upsert: computed with its metrics, or skipped with the reason."""
+
+    batch_id: UUID
+    checkpoint_date: date
+    status: CheckpointStatus
+    benchmark_price: Decimal | None = None
+    benchmark_return_pct: Decimal | None = None
+    skip_reason: str | None = None
+    metrics: tuple[NewPickMetric, ...] = ()
+
+
+class Event(Row):
+    id: UUID
+    created_at: datetime
+    batch_id: UUID | None
+    event_type: str
+    payload: dict[str, Any]

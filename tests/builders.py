@@ -1,0 +1,91 @@
+"""Test data built through the application's own repository functions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import psycopg
+
+from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.models import (
+    BatchDetail,
+    BatchStatus,
+    CheckpointRecord,
+    NewBatch,
+    NewPick,
+    NewPickMetric,
+    PickAction,
+)
+
+FIRST_MONDAY = date(2026, 1, 5)
+
+
+def new_batch(
+    run_date: date = FIRST_MONDAY,
+    picks: tuple[tuple[str, PickAction, str], ...] = (
+        ("AAPL", "BUY", "100.00"),
+        ("MSFT", "SELL", "200.00"),
+        ("NVDA", "BUY", "50.00"),
+    ),
+    benchmark_initial_price: str = "400.00",
+) -> NewBatch:
+    return NewBatch(
+        run_date=run_date,
+        benchmark_symbol="SPY",
+        benchmark_initial_price=Decimal(benchmark_initial_price),
+        baseline_date=run_date - timedelta(days=3),
+        model="test-model",
+        picks=tuple(
+            NewPick(
+                ticker=ticker,
+                action=action,
+                reasoning=f"{ticker} looks {action.lower()}-worthy",
+                initial_price=Decimal(price),
+            )
+            for ticker, action, price in picks
+        ),
+    )
+
+
+def computed_checkpoint(
+    detail: BatchDetail, checkpoint_date: date, pick_return: str = "1.5"
+) -> CheckpointRecord:
+    return CheckpointRecord(
+        batch_id=detail.batch.id,
+        checkpoint_date=checkpoint_date,
+        status="computed",
+        benchmark_price=Decimal("404.00"),
+        benchmark_return_pct=Decimal("1.0"),
+        metrics=tuple(
+            NewPickMetric(
+                pick_id=pick.id,
+                current_price=pick.initial_price * Decimal("1.015"),
+                absolute_return_pct=Decimal(pick_return),
+                vs_benchmark_pct=Decimal(pick_return) - Decimal("1.0"),
+            )
+            for pick in detail.picks
+        ),
+    )
+
+
+def seed_batches(
+    conn: psycopg.Connection,
+    count: int,
+    *,
+    checkpoints_each: int = 2,
+    status: BatchStatus = "active",
+) -> list[BatchDetail]:
+    """`count` batches on consecutive Mondays, oldest first, each with a few checkpoints."""
+    seeded = []
+    for week in range(count):
+        detail = create_batch(conn, new_batch(FIRST_MONDAY + timedelta(weeks=week)))
+        for day in range(checkpoints_each):
+            record_checkpoint(
+                conn, computed_checkpoint(detail, detail.batch.run_date + timedelta(days=day))
+            )
+        if status != "active":
+            set_batch_status(conn, detail.batch.id, status, from_status="active")
+        seeded.append(detail)
+    return seeded

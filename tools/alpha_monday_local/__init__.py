@@ -1,0 +1,1 @@
+"""Local-only tooling (never deployed): embedded PostgreSQL, the CLI, the local runners."""
