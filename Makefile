@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install lint format test run db
+.PHONY: install lint format test run db openapi serve bench
 
 $(INSTALLED): pyproject.toml layers/core/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,4 +30,13 @@ db: install
 	$(BIN)/alpha-monday db up
 
 run: install
-	$(BIN)/alpha-monday db up
+	$(BIN)/alpha-monday serve
+
+openapi: install
+	$(BIN)/alpha-monday openapi
+
+serve: install
+	$(BIN)/alpha-monday serve
+
+bench: install
+	$(BIN)/python -m benchmarks.api

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Self
 
 import psycopg
 import pytest
@@ -15,15 +14,8 @@ from alpha_monday.db.events import append_event, list_events
 from alpha_monday.db.models import CheckpointRecord
 from alpha_monday.db.prices import cached_closes, store_closes
 from alpha_monday.errors import BatchNotFound
+from alpha_monday_local.query_counter import CountingCursor, statements_during
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches
-
-
-class CountingCursor(psycopg.Cursor[Any]):
-    statements = 0
-
-    def execute(self, *args: Any, **kwargs: Any) -> Self:
-        CountingCursor.statements += 1
-        return super().execute(*args, **kwargs)
 
 
 def test_latest_is_none_on_an_empty_database(conn: psycopg.Connection) -> None:
@@ -161,17 +153,11 @@ def test_detail_and_page_use_at_most_two_queries(database_url: str) -> None:
         # Given seeded batches with checkpoints
         seeded = seed_batches(conn, 4)
         # When a detail, the latest and a page are read
-        CountingCursor.statements = 0
-        get_batch_detail(conn, seeded[0].batch.id)
-        detail_queries = CountingCursor.statements
-        CountingCursor.statements = 0
-        get_latest_batch_detail(conn)
-        latest_queries = CountingCursor.statements
-        CountingCursor.statements = 0
-        list_batches(conn, limit=10)
-        page_queries = CountingCursor.statements
+        detail = statements_during(lambda: get_batch_detail(conn, seeded[0].batch.id))
+        latest = statements_during(lambda: get_latest_batch_detail(conn))
+        page = statements_during(lambda: list_batches(conn, limit=10))
     # Then none is N+1
-    assert (detail_queries, latest_queries, page_queries) == (2, 2, 2)
+    assert (detail, latest, page) == (2, 2, 2)
 
 
 def test_events_round_trip_with_their_payload(conn: psycopg.Connection) -> None:

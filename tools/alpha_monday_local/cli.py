@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from alpha_monday.db.migrations import apply_migrations, rollback_migrations
-from alpha_monday_local import embedded_db
+from alpha_monday_local import embedded_db, openapi
 from alpha_monday_local.paths import MIGRATIONS_DIR, PGDATA_DIR
+from alpha_monday_local.template import load_template
 
 
 def _migrated_database_url() -> str:
@@ -49,6 +51,38 @@ def _db_down(_: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    os.environ["DATABASE_URL"] = _migrated_database_url()
+    # Imported late: the handlers read their settings when first imported.
+    from alpha_monday_local.server import LocalApi, make_server  # noqa: PLC0415
+
+    server = make_server(LocalApi(load_template()), args.host, args.port)
+    base = f"http://{args.host}:{server.server_port}"
+    print(f"serving the read API on {base} (Ctrl-C to stop); try:")
+    for path in ("/health", "/latest", "/batches?limit=5", "/batches/<batch_id>"):
+        print(f"  curl -s '{base}{path}'")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    document = openapi.render()
+    if args.check:
+        if openapi.OPENAPI_PATH.read_text() != document:
+            print(f"{openapi.OPENAPI_PATH} is out of date: run `make openapi`", file=sys.stderr)
+            return 1
+        print(f"{openapi.OPENAPI_PATH} is up to date")
+        return 0
+    openapi.OPENAPI_PATH.write_text(document)
+    print(f"wrote {openapi.OPENAPI_PATH}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alpha-monday", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
         ("down", _db_down, "stop the embedded server"),
     ):
         db_commands.add_parser(name, help=help_text).set_defaults(handler=handler)
+
+    serve = commands.add_parser("serve", help="serve the read API on localhost")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.set_defaults(handler=_serve)
+
+    openapi_command = commands.add_parser("openapi", help="write shared/openapi.json")
+    openapi_command.add_argument("--check", action="store_true", help="fail if it would change")
+    openapi_command.set_defaults(handler=_openapi)
     return parser
 
 

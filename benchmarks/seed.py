@@ -1,0 +1,74 @@
+"""A year of realistic batches for the benchmarks, in a database of their own."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from decimal import Decimal
+
+import psycopg
+
+from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.migrations import apply_migrations
+from alpha_monday.db.models import CheckpointRecord, NewBatch, NewPick, NewPickMetric
+from alpha_monday_local import embedded_db
+from alpha_monday_local.paths import MIGRATIONS_DIR, PGDATA_DIR
+
+BENCH_DATABASE = "alpha_monday_bench"
+
+
+def fresh_bench_database() -> str:
+    """An empty, migrated database on the local server (embedded unless DATABASE_URL)."""
+    configured = os.environ.get("DATABASE_URL", "").strip()
+    server = configured or embedded_db.server_uri(PGDATA_DIR)
+    url = embedded_db.create_database(server, BENCH_DATABASE, replace=True)
+    apply_migrations(url, MIGRATIONS_DIR)
+    return url
+
+
+def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
+    """`weeks` completed batches, each with a baseline and 14 checkpoints (weekends skipped)."""
+    first_monday = date(2025, 1, 6)
+    for week in range(weeks):
+        run_date = first_monday + timedelta(weeks=week)
+        detail = create_batch(
+            conn,
+            NewBatch(
+                run_date=run_date,
+                benchmark_symbol="SPY",
+                benchmark_initial_price=Decimal("500.00"),
+                baseline_date=run_date - timedelta(days=3),
+                model="gpt-4o-mini",
+                picks=tuple(
+                    NewPick(ticker=t, action=a, reasoning="benchmark", initial_price=Decimal("100"))
+                    for t, a in (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+                ),
+            ),
+        )
+        for day in range(14):
+            checkpoint_date = run_date + timedelta(days=day)
+            weekend = checkpoint_date.weekday() >= 5
+            record_checkpoint(
+                conn,
+                CheckpointRecord(
+                    batch_id=detail.batch.id,
+                    checkpoint_date=checkpoint_date,
+                    status="skipped" if weekend else "computed",
+                    skip_reason="weekend" if weekend else None,
+                    benchmark_price=None if weekend else Decimal("505"),
+                    benchmark_return_pct=None if weekend else Decimal("1"),
+                    metrics=()
+                    if weekend
+                    else tuple(
+                        NewPickMetric(
+                            pick_id=pick.id,
+                            current_price=Decimal("102"),
+                            absolute_return_pct=Decimal("2"),
+                            vs_benchmark_pct=Decimal("1"),
+                        )
+                        for pick in detail.picks
+                    ),
+                ),
+            )
+        set_batch_status(conn, detail.batch.id, "completed", from_status="active")

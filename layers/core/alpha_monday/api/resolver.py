@@ -1,0 +1,235 @@
+"""The read API: routes, input validation, the error model and every exception handler.
+
+Routes call one domain function and shape its result; they raise domain errors and never
+build an error body themselves. Each read Lambda serves its own route through this
+resolver, and the local server and the OpenAPI document use the very same object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from http import HTTPStatus
+from typing import Annotated, Any
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import (
+    APIGatewayRestResolver,
+    CORSConfig,
+    Response,
+    content_types,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from alpha_monday.api.models import (
+    BatchDetailOut,
+    BatchListOut,
+    Health,
+    batch_detail_out,
+    batch_list_out,
+)
+from alpha_monday.config import api_settings
+from alpha_monday.domain import reads
+from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
+from alpha_monday.observability import logger
+
+API_TITLE = "Alpha Monday"
+API_VERSION = "1.0.0"
+
+# A finished batch never changes again; everything else may change within the day.
+CACHE_FINISHED = "public, max-age=86400, immutable"
+CACHE_CHANGING = "public, max-age=60"
+CACHE_NEVER = "no-store"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: object) -> object:
+    # Lax pydantic would read "0" as a Unix timestamp; a cursor is a YYYY-MM-DD date only.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error response: `{"error": {"code": ..., "message": ...}}`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    error: ErrorDetail
+
+
+def _error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
+    # Serialised here: exception handlers' responses skip the resolver's model serialisation.
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=ErrorBody(error=ErrorDetail(code=code, message=message)).model_dump_json(),
+        headers={"Cache-Control": CACHE_NEVER},
+    )
+
+
+def _responses(ok: type[BaseModel], *errors: HTTPStatus) -> dict[int, Any]:
+    """The OpenAPI responses of a route: its 200 model and the error statuses it can return."""
+    documented: dict[int, Any] = {
+        HTTPStatus.OK.value: {
+            "description": "OK",
+            "content": {content_types.APPLICATION_JSON: {"model": ok}},
+        }
+    }
+    for status in (*errors, HTTPStatus.INTERNAL_SERVER_ERROR):
+        documented[status.value] = {
+            "description": status.phrase,
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorBody}},
+        }
+    return documented
+
+
+def _cors() -> CORSConfig:
+    origins = api_settings().cors_allow_origins
+    return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), max_age=600)
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid_request(error: RequestValidationError) -> Response[str]:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in issue['loc'][1:]) or 'request'}: {issue['msg']}"
+        for issue in error.errors()
+    )
+    return _error_response(HTTPStatus.BAD_REQUEST, "invalid_request", problems)
+
+
+@app.exception_handler(BatchNotFound)
+def _batch_not_found(error: BatchNotFound) -> Response[str]:
+    return _error_response(HTTPStatus.NOT_FOUND, "not_found", str(error))
+
+
+@app.not_found
+def _route_not_found(_: Exception) -> Response[str]:
+    path = app.current_event.path
+    return _error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
+
+
+@app.exception_handler(DatabaseUnavailable)
+def _database_unavailable(error: DatabaseUnavailable) -> Response[str]:
+    logger.error("database unavailable", extra={"reason": str(error)})
+    return _error_response(
+        HTTPStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable"
+    )
+
+
+@app.exception_handler(Exception)
+def _unexpected(_: Exception) -> Response[str]:
+    # The stack trace goes to the log, never to the client.
+    logger.exception("unexpected error")
+    return _error_response(
+        HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred"
+    )
+
+
+def _json(body: BaseModel, cache_control: str, status: HTTPStatus = HTTPStatus.OK) -> Response[Any]:
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers={"Cache-Control": cache_control},
+    )
+
+
+@app.get(
+    "/health",
+    summary="Service and database health",
+    operation_id="getHealth",
+    responses=_responses(Health)
+    | {
+        HTTPStatus.SERVICE_UNAVAILABLE.value: {
+            "description": "the database is unreachable",
+            "content": {content_types.APPLICATION_JSON: {"model": Health}},
+        }
+    },
+)
+def health() -> Response[Health]:
+    try:
+        reads.check_database()
+    except DatabaseUnavailable:
+        return _json(
+            Health(status="unavailable", database="unavailable"),
+            CACHE_NEVER,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+    return _json(Health(status="ok", database="ok"), CACHE_NEVER)
+
+
+@app.get(
+    "/latest",
+    summary="The batch with the most recent run date, in detail",
+    operation_id="getLatestBatch",
+    responses=_responses(BatchDetailOut, HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE),
+)
+def latest() -> Response[BatchDetailOut]:
+    return _json(batch_detail_out(reads.latest_batch()), CACHE_CHANGING)
+
+
+@app.get(
+    "/batches",
+    summary="Batches, newest first, with their picks and latest returns",
+    operation_id="listBatches",
+    responses=_responses(BatchListOut, HTTPStatus.BAD_REQUEST, HTTPStatus.SERVICE_UNAVAILABLE),
+)
+def list_batches(
+    limit: Annotated[int, Query(ge=1, le=100, description="page size")] = 20,
+    cursor: Annotated[
+        IsoDate | None,
+        Query(description="next_cursor of the previous page: the page holds older run dates"),
+    ] = None,
+) -> Response[BatchListOut]:
+    return _json(batch_list_out(reads.batches_page(limit, cursor)), CACHE_CHANGING)
+
+
+@app.get(
+    "/batches/<batch_id>",
+    summary="One batch: picks, and checkpoints in date order with each pick's returns",
+    operation_id="getBatch",
+    responses=_responses(
+        BatchDetailOut, HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE
+    ),
+)
+def get_batch(
+    batch_id: Annotated[UUID, Path(description="the batch's id")],
+) -> Response[BatchDetailOut]:
+    detail = reads.batch_detail(batch_id)
+    finished = detail.batch.status != "active"
+    return _json(batch_detail_out(detail), CACHE_FINISHED if finished else CACHE_CHANGING)
+
+
+def openapi_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        app.get_openapi_json_schema(
+            title=API_TITLE,
+            version=API_VERSION,
+            description="Read-only results of Alpha Monday's weekly language-model stock picks.",
+        )
+    )
+    # Powertools documents its default 422; this API answers invalid input with 400 instead.
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+    schemas = document["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    return document

@@ -1,0 +1,1 @@
+"""Domain logic: what the system does, free of HTTP, Lambda and SQL."""

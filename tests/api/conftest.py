@@ -1,0 +1,46 @@
+"""Read API fixtures: API Gateway events delivered to the real handlers from template.yaml."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from alpha_monday_local.server import LocalLambdaContext, proxy_event
+from alpha_monday_local.template import api_routes, functions, load_handler, load_template
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+Call = Callable[..., ApiResponse]
+
+
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+@pytest.fixture
+def call_api(database_url: str, template: dict[str, Any]) -> Call:
+    """GET a path through the Lambda function API Gateway would route it to."""
+    routes = api_routes(template)
+    properties = functions(template)
+
+    def call(path: str, headers: dict[str, str] | None = None, method: str = "GET") -> ApiResponse:
+        route = next(r for r in routes if r.pattern.match(path.split("?", maxsplit=1)[0]))
+        handler = load_handler(properties[route.function_name])
+        event = proxy_event(method, path, {k: [v] for k, v in (headers or {}).items()}, route, b"")
+        result = handler(event, LocalLambdaContext(route.function_name, "test-request"))
+        response_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}
+        response_headers.update(result.get("headers") or {})
+        return ApiResponse(int(result["statusCode"]), response_headers, json.loads(result["body"]))
+
+    return call

@@ -1,0 +1,273 @@
+"""Each route through its Lambda handler with API Gateway events."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+
+import psycopg
+import pytest
+
+from alpha_monday.config import reset_settings_cache
+from alpha_monday.db.batches import set_batch_status
+from alpha_monday.db.connection import close_connection
+from tests.api.conftest import Call
+from tests.builders import FIRST_MONDAY, seed_batches
+
+
+def _assert_error(body: dict[str, object], code: str) -> None:
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == code
+    assert isinstance(error["message"], str)
+    assert error["message"]
+
+
+def test_health_is_ok_when_the_database_answers(call_api: Call) -> None:
+    response = call_api("/health")
+    assert response.status == 200
+    assert response.body == {"status": "ok", "database": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_latest_is_404_when_there_are_no_batches(call_api: Call) -> None:
+    response = call_api("/latest")
+    assert response.status == 404
+    _assert_error(response.body, "not_found")
+
+
+def test_latest_returns_the_newest_batch_in_detail(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    # Given three batches, the newest with a baseline and two computed checkpoints
+    seeded = seed_batches(conn, 3, checkpoints_each=2)
+    newest = seeded[-1]
+    # When /latest is read
+    response = call_api("/latest")
+    # Then it is the newest batch with picks, checkpoints in order and exact decimals
+    assert response.status == 200
+    body = response.body
+    assert body["id"] == str(newest.batch.id)
+    assert body["run_date"] == newest.batch.run_date.isoformat()
+    assert body["benchmark_initial_price"] == "400.00"
+    assert [p["ticker"] for p in body["picks"]] == ["AAPL", "MSFT", "NVDA"]
+    assert body["picks"][1] | {"id": None} == {
+        "id": None,
+        "ticker": "MSFT",
+        "action": "SELL",
+        "reasoning": "MSFT looks sell-worthy",
+        "initial_price": "200.00",
+    }
+    dates = [c["checkpoint_date"] for c in body["checkpoints"]]
+    assert dates == sorted(dates)
+    baseline, first, _ = body["checkpoints"]
+    assert baseline["is_baseline"] is True
+    assert baseline["benchmark_return_pct"] is None
+    assert baseline["metrics"] == []
+    assert first["is_baseline"] is False
+    assert first["benchmark_return_pct"] == "1.0"
+    assert first["metrics"][0]["ticker"] == "AAPL"
+    assert first["metrics"][0]["current_price"] == "101.50000"
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_batches_is_an_empty_page_when_there_are_none(call_api: Call) -> None:
+    response = call_api("/batches")
+    assert response.status == 200
+    assert response.body == {"items": [], "next_cursor": None}
+
+
+def test_batches_lists_summaries_newest_first_with_latest_returns(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    seed_batches(conn, 3, checkpoints_each=2)
+    response = call_api("/batches?limit=2")
+    assert response.status == 200
+    first, second = response.body["items"]
+    assert first["run_date"] > second["run_date"]
+    assert first["picks"] == [
+        {"ticker": "AAPL", "action": "BUY"},
+        {"ticker": "MSFT", "action": "SELL"},
+        {"ticker": "NVDA", "action": "BUY"},
+    ]
+    latest = first["latest_checkpoint"]
+    assert latest["benchmark_return_pct"] == "1.0"
+    assert [m["vs_benchmark_pct"] for m in latest["metrics"]] == ["0.5", "0.5", "0.5"]
+    assert response.body["next_cursor"] == second["run_date"]
+
+
+def test_batches_cursor_continues_with_older_batches(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    seed_batches(conn, 3, checkpoints_each=0)
+    first_page = call_api("/batches?limit=2").body
+    second_page = call_api(f"/batches?limit=2&cursor={first_page['next_cursor']}").body
+    assert [i["run_date"] for i in second_page["items"]] == [FIRST_MONDAY.isoformat()]
+    assert second_page["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=0",
+        "limit=101",
+        "limit=abc",
+        "limit=",
+        "cursor=0",
+        "cursor=2026-13-01",
+        "cursor=djE6MjAyNi0wMS0wNQ",
+        "cursor=2026-01-05T00:00:00",
+    ],
+)
+def test_bad_limit_or_cursor_is_400(call_api: Call, query: str) -> None:
+    response = call_api(f"/batches?{query}")
+    assert response.status == 400
+    _assert_error(response.body, "invalid_request")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_batch_detail_by_id(call_api: Call, conn: psycopg.Connection) -> None:
+    (detail,) = seed_batches(conn, 1, checkpoints_each=1)
+    response = call_api(f"/batches/{detail.batch.id}")
+    assert response.status == 200
+    assert response.body["id"] == str(detail.batch.id)
+    assert len(response.body["checkpoints"]) == 2
+
+
+@pytest.mark.parametrize("batch_id", ["not-a-uuid", "1234", "00000000-0000-0000-0000-00000000000g"])
+def test_malformed_batch_id_is_400(call_api: Call, batch_id: str) -> None:
+    response = call_api(f"/batches/{batch_id}")
+    assert response.status == 400
+    _assert_error(response.body, "invalid_request")
+
+
+def test_unknown_batch_id_is_404(call_api: Call) -> None:
+    response = call_api(f"/batches/{uuid.uuid4()}")
+    assert response.status == 404
+    _assert_error(response.body, "not_found")
+
+
+@pytest.mark.parametrize("status", ["completed", "failed"])
+def test_a_finished_batch_is_cacheable_for_long(
+    call_api: Call, conn: psycopg.Connection, status: str
+) -> None:
+    (detail,) = seed_batches(conn, 1)
+    set_batch_status(conn, detail.batch.id, status, from_status="active")  # type: ignore[arg-type]
+    response = call_api(f"/batches/{detail.batch.id}")
+    assert response.headers["Cache-Control"] == "public, max-age=86400, immutable"
+
+
+def test_an_active_batch_is_cacheable_briefly(call_api: Call, conn: psycopg.Connection) -> None:
+    (detail,) = seed_batches(conn, 1)
+    response = call_api(f"/batches/{detail.batch.id}")
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.fixture
+def database_down(call_api: Call, monkeypatch: pytest.MonkeyPatch) -> Call:
+    """The application configured with a database nobody listens on."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://alpha:hunter2@127.0.0.1:9/alpha")
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT_SECONDS", "1")
+    reset_settings_cache()
+    close_connection()
+    return call_api
+
+
+@pytest.mark.parametrize("path", ["/latest", "/batches", f"/batches/{uuid.uuid4()}"])
+def test_database_down_is_a_fast_503(database_down: Call, path: str) -> None:
+    started = time.monotonic()
+    response = database_down(path)
+    assert time.monotonic() - started < 5
+    assert response.status == 503
+    _assert_error(response.body, "database_unavailable")
+    assert "hunter2" not in str(response.body)
+
+
+def test_health_is_503_with_the_same_shape_when_the_database_is_down(
+    database_down: Call,
+) -> None:
+    response = database_down("/health")
+    assert response.status == 503
+    assert response.body == {"status": "unavailable", "database": "unavailable"}
+
+
+def test_unexpected_failure_is_a_json_500_without_internals(
+    call_api: Call, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a domain function that blows up with internal details in its message
+    from alpha_monday.domain import reads
+
+    def explode() -> None:
+        raise RuntimeError("password=hunter2 at /var/task/secret.py")
+
+    monkeypatch.setattr(reads, "latest_batch", explode)
+    # When the route is called
+    response = call_api("/latest")
+    # Then the client gets a generic JSON 500
+    assert response.status == 500
+    _assert_error(response.body, "internal_error")
+    assert "hunter2" not in str(response.body)
+    assert "Traceback" not in str(response.body)
+
+
+def test_cors_headers_follow_the_configured_origins(call_api: Call) -> None:
+    # Default configuration allows any origin
+    response = call_api("/health", headers={"Origin": "https://app.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_skipped_checkpoints_carry_their_reason(call_api: Call, conn: psycopg.Connection) -> None:
+    from alpha_monday.db.checkpoints import record_checkpoint
+    from alpha_monday.db.models import CheckpointRecord
+
+    (detail,) = seed_batches(conn, 1, checkpoints_each=0)
+    record_checkpoint(
+        conn,
+        CheckpointRecord(
+            batch_id=detail.batch.id,
+            checkpoint_date=FIRST_MONDAY + timedelta(days=5),
+            status="skipped",
+            skip_reason="weekend",
+        ),
+    )
+    skipped = call_api(f"/batches/{detail.batch.id}").body["checkpoints"][-1]
+    assert skipped == {
+        "checkpoint_date": "2026-01-10",
+        "status": "skipped",
+        "is_baseline": False,
+        "benchmark_price": None,
+        "benchmark_return_pct": None,
+        "skip_reason": "weekend",
+        "metrics": [],
+    }
+
+
+def test_cors_allows_only_configured_origins(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from alpha_monday.api import resolver
+    from alpha_monday_local.server import LocalLambdaContext, proxy_event
+
+    # Given the API configured for two origins (the resolver reads them at cold start)
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://a.example,https://b.example")
+    reset_settings_cache()
+    configured = importlib.reload(resolver)
+    try:
+
+        def origin_header(origin: str) -> str | None:
+            event = proxy_event("GET", "/health", {"Origin": [origin]}, None, b"")
+            result = configured.app.resolve(event, LocalLambdaContext("health", "r"))
+            headers = {k: v[-1] for k, v in result["multiValueHeaders"].items()}
+            return headers.get("Access-Control-Allow-Origin")
+
+        # Then a listed origin is echoed and another gets no CORS grant
+        assert origin_header("https://b.example") == "https://b.example"
+        assert origin_header("https://evil.example") is None
+    finally:
+        monkeypatch.delenv("CORS_ALLOW_ORIGINS")
+        reset_settings_cache()
+        importlib.reload(resolver)

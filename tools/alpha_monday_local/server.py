@@ -1,0 +1,134 @@
+"""Serves the read Lambdas on localhost, turning each HTTP request into an API Gateway event.
+
+The routes come from template.yaml's `Api` events and each request runs the real handler
+in-process, so `curl` here exercises what API Gateway would (no Docker needed).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from alpha_monday_local.template import ApiRoute, Handler, api_routes, functions, load_handler
+
+STAGE = "local"
+
+
+@dataclass(frozen=True)
+class LocalLambdaContext:
+    """The LambdaContext attributes Powertools reads."""
+
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:local"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+def proxy_event(
+    method: str, raw_path: str, headers: dict[str, list[str]], route: ApiRoute | None, body: bytes
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event, as API Gateway would build it."""
+    parts = urlsplit(raw_path)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    match = route.pattern.match(parts.path) if route else None
+    return {
+        "resource": route.path if route else parts.path,
+        "path": parts.path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in headers.items()},
+        "multiValueHeaders": headers,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": match.groupdict() if match and match.groupdict() else None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": route.path if route else parts.path,
+            "httpMethod": method,
+            "path": f"/{STAGE}{parts.path}",
+            "stage": STAGE,
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": body.decode() if body else None,
+        "isBase64Encoded": False,
+    }
+
+
+class LocalApi:
+    """Routes requests to handlers; one invocation at a time, like one Lambda container."""
+
+    def __init__(self, template: dict[str, Any]) -> None:
+        self.routes = api_routes(template)
+        function_properties = functions(template)
+        self.handlers: dict[str, Handler] = {
+            name: load_handler(function_properties[name])
+            for name in {r.function_name for r in self.routes}
+        }
+        self._lock = threading.Lock()
+
+    def invoke(
+        self, method: str, raw_path: str, headers: dict[str, list[str]], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        path = urlsplit(raw_path).path
+        on_path = [route for route in self.routes if route.pattern.match(path)]
+        # CORS preflight is answered for every route, as API Gateway does.
+        route = next((r for r in on_path if method in (r.method, "OPTIONS")), None)
+        if route is None:
+            allowed = sorted({r.method for r in on_path} | {"OPTIONS"})
+            status, code = (405, "method_not_allowed") if on_path else (404, "not_found")
+            error = {"error": {"code": code, "message": f"no route for {method} {path}"}}
+            error_headers = {"Content-Type": "application/json"}
+            if on_path:
+                error_headers["Allow"] = ", ".join(allowed)
+            return status, error_headers, json.dumps(error).encode()
+        event = proxy_event(method, raw_path, headers, route, body)
+        context = LocalLambdaContext(route.function_name, event["requestContext"]["requestId"])
+        with self._lock:
+            result = self.handlers[route.function_name](event, context)
+        response_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}
+        response_headers.update(result.get("headers") or {})
+        payload = result.get("body") or ""
+        body_bytes = (
+            base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+        )
+        return int(result["statusCode"]), response_headers, body_bytes
+
+
+def make_server(api: LocalApi, host: str, port: int) -> ThreadingHTTPServer:
+    class RequestHandler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            headers: dict[str, list[str]] = {}
+            for name, value in self.headers.items():
+                headers.setdefault(name, []).append(value)
+            status, response_headers, body = api.invoke(
+                self.command, self.path, headers, self.rfile.read(length) if length else b""
+            )
+            self.send_response(status)
+            for name, value in response_headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def __getattr__(self, name: str) -> Any:
+            # Every method reaches the router (as at API Gateway), which answers 404/405 itself.
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            print(f"{self.address_string()} {format % args}", flush=True)
+
+    return ThreadingHTTPServer((host, port), RequestHandler)
