@@ -70,6 +70,17 @@ def computed_checkpoint(
     )
 
 
+def skipped_checkpoint(
+    detail: BatchDetail, checkpoint_date: date, reason: str = "weekend"
+) -> CheckpointRecord:
+    return CheckpointRecord(
+        batch_id=detail.batch.id,
+        checkpoint_date=checkpoint_date,
+        status="skipped",
+        skip_reason=reason,
+    )
+
+
 def seed_batches(
     conn: psycopg.Connection,
     count: int,

@@ -13,7 +13,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.connection import close_connection
 from tests.api.conftest import Call
-from tests.builders import FIRST_MONDAY, seed_batches
+from tests.builders import FIRST_MONDAY, seed_batches, skipped_checkpoint
 
 
 def _assert_error(body: dict[str, object], code: str) -> None:
@@ -220,18 +220,9 @@ def test_cors_headers_follow_the_configured_origins(call_api: Call) -> None:
 
 def test_skipped_checkpoints_carry_their_reason(call_api: Call, conn: psycopg.Connection) -> None:
     from alpha_monday.db.checkpoints import record_checkpoint
-    from alpha_monday.db.models import CheckpointRecord
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
-    record_checkpoint(
-        conn,
-        CheckpointRecord(
-            batch_id=detail.batch.id,
-            checkpoint_date=FIRST_MONDAY + timedelta(days=5),
-            status="skipped",
-            skip_reason="weekend",
-        ),
-    )
+    record_checkpoint(conn, skipped_checkpoint(detail, FIRST_MONDAY + timedelta(days=5)))
     skipped = call_api(f"/batches/{detail.batch.id}").body["checkpoints"][-1]
     assert skipped == {
         "checkpoint_date": "2026-01-10",

@@ -11,11 +11,10 @@ import pytest
 from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, list_batches
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event, list_events
-from alpha_monday.db.models import CheckpointRecord
 from alpha_monday.db.prices import cached_closes, store_closes
 from alpha_monday.errors import BatchNotFound
 from alpha_monday_local.query_counter import CountingCursor, statements_during
-from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches
+from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
 
 def test_latest_is_none_on_an_empty_database(conn: psycopg.Connection) -> None:
@@ -40,15 +39,7 @@ def test_detail_orders_checkpoints_by_date_and_carries_metrics(conn: psycopg.Con
     run_date = detail.batch.run_date
     for offset in (3, 1, 2):
         record_checkpoint(conn, computed_checkpoint(detail, run_date + timedelta(days=offset)))
-    record_checkpoint(
-        conn,
-        CheckpointRecord(
-            batch_id=detail.batch.id,
-            checkpoint_date=run_date + timedelta(days=5),
-            status="skipped",
-            skip_reason="weekend",
-        ),
-    )
+    record_checkpoint(conn, skipped_checkpoint(detail, run_date + timedelta(days=5)))
     # When the detail is read
     read = get_batch_detail(conn, detail.batch.id)
     # Then checkpoints come in date order, the baseline first with no metrics
@@ -97,15 +88,7 @@ def test_page_of_exact_size_has_no_next_cursor(conn: psycopg.Connection) -> None
 def test_summary_carries_picks_and_latest_computed_returns(conn: psycopg.Connection) -> None:
     # Given a batch with two computed days and a later skipped one
     (detail,) = seed_batches(conn, 1, checkpoints_each=2)
-    record_checkpoint(
-        conn,
-        CheckpointRecord(
-            batch_id=detail.batch.id,
-            checkpoint_date=FIRST_MONDAY + timedelta(days=5),
-            status="skipped",
-            skip_reason="weekend",
-        ),
-    )
+    record_checkpoint(conn, skipped_checkpoint(detail, FIRST_MONDAY + timedelta(days=5)))
     # When the list is read
     (summary,) = list_batches(conn, limit=10).items
     # Then the latest computed (not skipped, not baseline) checkpoint is summarised
@@ -136,12 +119,7 @@ def test_recording_the_same_checkpoint_twice_changes_nothing(conn: psycopg.Conne
 
 def test_a_computed_checkpoint_is_not_downgraded_to_skipped(conn: psycopg.Connection) -> None:
     (detail,) = seed_batches(conn, 1, checkpoints_each=1)
-    skipped = CheckpointRecord(
-        batch_id=detail.batch.id,
-        checkpoint_date=FIRST_MONDAY,
-        status="skipped",
-        skip_reason="close not published",
-    )
+    skipped = skipped_checkpoint(detail, FIRST_MONDAY, "close not published")
     assert record_checkpoint(conn, skipped) is None
     kept = get_batch_detail(conn, detail.batch.id).checkpoints[1]
     assert kept.status == "computed"
