@@ -19,7 +19,15 @@ from alpha_monday.db.migrations import apply_migrations
 from alpha_monday_local import embedded_db
 from alpha_monday_local.paths import MIGRATIONS_DIR
 
-DOMAIN_TABLES = ("events", "pick_checkpoint_metrics", "checkpoints", "picks", "batches", "prices")
+DOMAIN_TABLES = (
+    "events",
+    "pick_checkpoint_metrics",
+    "checkpoints",
+    "picks",
+    "batches",
+    "prices",
+    "provider_call_budget",
+)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ EXPECTED_ORDER = [
     "0004_pick_checkpoint_metrics",
     "0005_events",
     "0006_prices",
+    "0007_provider_call_budget",
 ]
 
 
@@ -35,7 +36,7 @@ def _public_objects(url: str) -> set[str]:
 def test_every_migration_has_a_rollback_file() -> None:
     # Given the migrations folder
     forward = sorted(p.stem for p in MIGRATIONS_DIR.glob("*.sql") if ".rollback" not in p.name)
-    # Then each forward migration has its rollback, one per table, in the designed order
+    # Then each forward migration has its rollback, one per table, in order
     assert forward == EXPECTED_ORDER
     for stem in forward:
         assert (MIGRATIONS_DIR / f"{stem}.rollback.sql").is_file()

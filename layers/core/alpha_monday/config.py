@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from alpha_monday.errors import ConfigurationError
 
@@ -135,7 +135,74 @@ def api_settings() -> ApiSettings:
     return load_api_settings(os.environ)
 
 
+class ProviderSettings(BaseModel):
+    """OpenAI and Alpha Vantage. A missing key locally means that provider runs offline."""
+
+    model_config = ConfigDict(frozen=True)
+
+    openai_api_key: SecretSource | None
+    alpha_vantage_api_key: SecretSource | None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
+    openai_max_retries: int = Field(default=1, ge=0, le=5)
+    picker_max_reasks: int = Field(default=2, ge=0, le=5)
+    alpha_vantage_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    alpha_vantage_daily_limit: int = Field(default=25, ge=1)
+    alpha_vantage_min_interval_seconds: float = Field(default=1.0, ge=0)
+    benchmark_symbol: str = Field(default="SPY", pattern=r"^[A-Z]{1,5}$")
+    # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
+    generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
+
+    @property
+    def picker_worst_case_seconds(self) -> float:
+        calls = (self.openai_max_retries + 1) * (self.picker_max_reasks + 1)
+        return self.openai_timeout_seconds * calls
+
+    @model_validator(mode="after")
+    def _picker_fits_in_the_lambda_timeout(self) -> ProviderSettings:
+        # Leave a third of the timeout for the market data calls and the database write.
+        if self.picker_worst_case_seconds > self.generate_picks_timeout_seconds * 2 / 3:
+            raise ValueError(
+                f"OPENAI_TIMEOUT_SECONDS x attempts = {self.picker_worst_case_seconds:.0f}s does "
+                f"not fit in two thirds of GENERATE_PICKS_TIMEOUT_SECONDS "
+                f"({self.generate_picks_timeout_seconds}s)"
+            )
+        return self
+
+
+_PROVIDER_TUNABLES = (
+    "OPENAI_MODEL",
+    "OPENAI_TIMEOUT_SECONDS",
+    "OPENAI_MAX_RETRIES",
+    "PICKER_MAX_REASKS",
+    "ALPHA_VANTAGE_TIMEOUT_SECONDS",
+    "ALPHA_VANTAGE_DAILY_LIMIT",
+    "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS",
+    "BENCHMARK_SYMBOL",
+    "GENERATE_PICKS_TIMEOUT_SECONDS",
+)
+
+
+def load_provider_settings(environ: Mapping[str, str]) -> ProviderSettings:
+    """On Lambda both keys are required (offline providers never run there)."""
+    on_lambda = running_on_lambda(environ)
+    data: dict[str, object] = {
+        "openai_api_key": secret_source("OPENAI_API_KEY", environ, required=on_lambda),
+        "alpha_vantage_api_key": secret_source(
+            "ALPHA_VANTAGE_API_KEY", environ, required=on_lambda
+        ),
+    }
+    data.update({name.lower(): environ[name] for name in _PROVIDER_TUNABLES if environ.get(name)})
+    return _validated(ProviderSettings, data)
+
+
+@cache
+def provider_settings() -> ProviderSettings:
+    return load_provider_settings(os.environ)
+
+
 def reset_settings_cache() -> None:
     """Forget settings read so far (tests and the local runner change the environment)."""
     database_settings.cache_clear()
     api_settings.cache_clear()
+    provider_settings.cache_clear()

@@ -32,3 +32,52 @@ class BatchNotActive(AlphaMondayError):
 
 class InvalidRunDate(AlphaMondayError):
     """A run date that is not a Monday, or not a date at all."""
+
+
+class MarketDataError(AlphaMondayError):
+    """A market data failure about one symbol; the message names the symbol and the reason."""
+
+    def __init__(self, symbol: str, reason: str) -> None:
+        super().__init__(f"{symbol}: {reason}")
+        self.symbol = symbol
+        self.reason = reason
+
+
+class MarketDataUnknownSymbol(MarketDataError):
+    """The source does not know the symbol (an `Error Message` body or an empty series)."""
+
+
+class MarketDataRateLimited(MarketDataError):
+    """The source's rate limit was hit, or the configured daily budget is spent."""
+
+
+class MarketDataPremiumOnly(MarketDataError):
+    """The request needs a premium plan; retrying cannot help."""
+
+
+class MarketDataUnavailable(MarketDataError):
+    """The source failed: HTTP 5xx or 429, a timeout, a malformed or empty body."""
+
+
+class MarketDataNotReady(MarketDataError):
+    """The close for a session date is not published yet; it may be later."""
+
+
+class PickerError(AlphaMondayError):
+    """The language model could not produce acceptable picks."""
+
+
+class PickerRefused(PickerError):
+    """The model refused to answer."""
+
+
+class PickerOutputTruncated(PickerError):
+    """The model's answer was cut off by the token limit."""
+
+
+class PickerInvalidOutput(PickerError):
+    """The model's answer broke the schema or the rules, even after re-asking."""
+
+
+class PickerUnavailable(PickerError):
+    """The model's API failed (timeout, connection, HTTP error)."""

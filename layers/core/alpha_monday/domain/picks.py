@@ -1,0 +1,98 @@
+"""What a picker must produce, and how the rest of the system asks for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+PICKS_PER_BATCH = 3
+TICKER_PATTERN = r"^[A-Z]{1,5}([.-][A-Z])?$"
+PROMPT_VERSION = "2026-11-22.1"
+
+Ticker = Annotated[str, StringConstraints(pattern=TICKER_PATTERN)]
+
+
+class ProposedPick(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ticker: Ticker
+    action: Literal["BUY", "SELL"]
+    reasoning: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=20, max_length=1200)
+    ]
+
+
+class ProposedPicks(BaseModel):
+    """Exactly three picks with unique tickers, none of them the benchmark."""
+
+    model_config = ConfigDict(frozen=True)
+
+    benchmark_symbol: str = "SPY"
+    picks: tuple[ProposedPick, ...] = Field(min_length=PICKS_PER_BATCH, max_length=PICKS_PER_BATCH)
+
+    @model_validator(mode="after")
+    def _tickers_are_unique_and_not_the_benchmark(self) -> ProposedPicks:
+        tickers = [pick.ticker for pick in self.picks]
+        if len(set(tickers)) != len(tickers):
+            raise ValueError(f"tickers must be unique, got {', '.join(tickers)}")
+        if self.benchmark_symbol in tickers:
+            raise ValueError(f"{self.benchmark_symbol} is the benchmark and cannot be picked")
+        return self
+
+
+class PastPick(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ticker: str
+    action: Literal["BUY", "SELL"]
+    final_vs_benchmark_pct: Decimal | None
+
+
+class PastBatch(BaseModel):
+    """One completed batch of the model's own track record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_date: date
+    picks: tuple[PastPick, ...]
+
+
+class PickRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_date: date
+    baseline_date: date
+    benchmark_symbol: str
+    track_record: tuple[PastBatch, ...] = ()
+
+
+class PickerAttempt(BaseModel):
+    """One answer of the model and what was wrong with it (empty when accepted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    raw_output: str
+    problems: tuple[str, ...] = ()
+
+
+class PickerResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    picks: ProposedPicks
+    model: str
+    prompt_version: str
+    attempts: tuple[PickerAttempt, ...]
+
+
+# Returns why the market data source rejects a ticker, or None when it knows it.
+TickerCheck = Callable[[str], str | None]
+
+
+class Picker(Protocol):
+    def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        """Three acceptable picks, re-asking (a bounded number of times) on rejections."""
+        ...

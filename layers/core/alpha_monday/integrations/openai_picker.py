@@ -1,0 +1,194 @@
+"""Pick generation with OpenAI structured output.
+
+The model answers in a strict JSON schema; the answer is validated by `ProposedPicks` and
+each ticker is checked against the market data source. Problems are sent back to the model
+with the reason, at most `max_reasks` times. Every attempt's raw output is returned so the
+workflow can keep it in `events`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import openai
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
+from pydantic import ValidationError
+
+from alpha_monday.domain.picks import (
+    PICKS_PER_BATCH,
+    PROMPT_VERSION,
+    PickerAttempt,
+    PickerResult,
+    PickRequest,
+    ProposedPicks,
+    TickerCheck,
+)
+from alpha_monday.errors import (
+    PickerInvalidOutput,
+    PickerOutputTruncated,
+    PickerRefused,
+    PickerUnavailable,
+)
+
+RESPONSE_FORMAT: ResponseFormatJSONSchema = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "weekly_picks",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["picks"],
+            "properties": {
+                "picks": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["ticker", "action", "reasoning"],
+                        "properties": {
+                            "ticker": {"type": "string"},
+                            "action": {"type": "string", "enum": ["BUY", "SELL"]},
+                            "reasoning": {"type": "string"},
+                        },
+                    },
+                }
+            },
+        },
+    },
+}
+
+SYSTEM_PROMPT = f"""You pick stocks for Alpha Monday, a public and honest experiment.
+Every Monday you choose exactly {PICKS_PER_BATCH} liquid, US-listed common stocks (NYSE or
+NASDAQ, large and actively traded). For each, say BUY if you expect it to beat the S&P 500
+ETF over the next two weeks, or SELL if you expect it to trail it, with one to three
+sentences of reasoning. Use the exchange ticker in capitals (e.g. AAPL, BRK.B). Never pick
+an ETF, a fund or the benchmark itself. Learn from your own track record."""
+
+
+def render_prompt(request: PickRequest) -> str:
+    lines = [
+        f"Run date: {request.run_date.isoformat()} (a Monday).",
+        f"Baseline: the close of {request.baseline_date.isoformat()}, the last session before.",
+        f"Benchmark: {request.benchmark_symbol}. Each pick is tracked for 14 days against it.",
+        "",
+    ]
+    if request.track_record:
+        lines.append("Your track record (final return vs the benchmark, in percent):")
+        for batch in request.track_record:
+            picks = ", ".join(
+                f"{p.action} {p.ticker} "
+                + (
+                    f"{p.final_vs_benchmark_pct:+.2f}"
+                    if p.final_vs_benchmark_pct is not None
+                    else "n/a"
+                )
+                for p in batch.picks
+            )
+            lines.append(f"- {batch.run_date.isoformat()}: {picks}")
+    else:
+        lines.append("You have no track record yet: this is your first batch.")
+    lines.append("")
+    lines.append(f"Give your {PICKS_PER_BATCH} picks for this week.")
+    return "\n".join(lines)
+
+
+def _validation_problems(error: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(part) for part in issue['loc']) or 'answer'}: {issue['msg']}"
+        for issue in error.errors()
+    ]
+
+
+class OpenAIPicker:
+    def __init__(
+        self,
+        api_key: str,
+        model: str,
+        *,
+        timeout_seconds: float,
+        max_retries: int,
+        max_reasks: int,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.model = model
+        self._max_reasks = max_reasks
+        self._client = openai.OpenAI(
+            api_key=api_key,
+            timeout=timeout_seconds,
+            max_retries=max_retries,
+            http_client=httpx.Client(transport=transport) if transport else None,
+        )
+
+    def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": render_prompt(request)},
+        ]
+        attempts: list[PickerAttempt] = []
+        for _ in range(self._max_reasks + 1):
+            raw_output = self._ask(messages)
+            picks, problems = self._review(raw_output, request.benchmark_symbol, check_ticker)
+            attempts.append(PickerAttempt(raw_output=raw_output, problems=tuple(problems)))
+            if picks is not None and not problems:
+                return PickerResult(
+                    picks=picks,
+                    model=self.model,
+                    prompt_version=PROMPT_VERSION,
+                    attempts=tuple(attempts),
+                )
+            messages.append({"role": "assistant", "content": raw_output})
+            messages.append(
+                {
+                    "role": "user",
+                    "content": "Your answer was rejected:\n"
+                    + "\n".join(f"- {problem}" for problem in problems)
+                    + f"\nGive all {PICKS_PER_BATCH} picks again, replacing the rejected ones.",
+                }
+            )
+        raise PickerInvalidOutput(
+            f"no acceptable picks after {len(attempts)} attempts; last problems: "
+            + "; ".join(attempts[-1].problems)
+        )
+
+    def _ask(self, messages: list[ChatCompletionMessageParam]) -> str:
+        try:
+            completion = self._client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                response_format=RESPONSE_FORMAT,
+                max_completion_tokens=1200,
+            )
+        except openai.APIError as error:
+            # The SDK's message has no key; the status says what happened.
+            raise PickerUnavailable(f"OpenAI API error: {type(error).__name__}") from None
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise PickerOutputTruncated("the model's answer hit the token limit")
+        if choice.finish_reason == "content_filter":
+            raise PickerRefused("the model's answer was stopped by the content filter")
+        if choice.message.refusal:
+            raise PickerRefused(f"the model refused: {choice.message.refusal}")
+        return choice.message.content or ""
+
+    @staticmethod
+    def _review(
+        raw_output: str, benchmark_symbol: str, check_ticker: TickerCheck
+    ) -> tuple[ProposedPicks | None, list[str]]:
+        try:
+            answer = json.loads(raw_output)
+            picks = ProposedPicks.model_validate(
+                {"benchmark_symbol": benchmark_symbol, "picks": answer["picks"]}
+            )
+        except ValidationError as error:
+            return None, _validation_problems(error)
+        except (ValueError, KeyError, TypeError):
+            return None, ["the answer is not the JSON object the schema asks for"]
+        rejected = [
+            f"{pick.ticker}: {reason}"
+            for pick in picks.picks
+            if (reason := check_ticker(pick.ticker)) is not None
+        ]
+        return picks, rejected

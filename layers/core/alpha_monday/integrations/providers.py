@@ -1,0 +1,59 @@
+"""Chooses the real providers, or the offline ones (loudly) when a key is missing locally."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import psycopg
+
+from alpha_monday.config import ProviderSettings
+from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.picks import Picker
+from alpha_monday.integrations.alpha_vantage import PROVIDER, AlphaVantageSource
+from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
+from alpha_monday.integrations.openai_picker import OpenAIPicker
+from alpha_monday.integrations.rate_limit import CallLimiter
+
+BANNER = "=" * 78
+
+
+def announce_offline(what: str, missing_setting: str) -> None:
+    """Offline providers are never silent: every run says so on stderr."""
+    sys.stderr.write(
+        f"{BANNER}\nOFFLINE: {missing_setting} is not set, so {what} stands in.\n"
+        f"Nothing this run records is real market data or a real model's opinion.\n{BANNER}\n"
+    )
+    sys.stderr.flush()
+
+
+def build_market_data(
+    settings: ProviderSettings, connection: Callable[[], psycopg.Connection]
+) -> MarketData:
+    """Alpha Vantage (or the synthetic market), both within the shared daily budget."""
+    limiter = CallLimiter(
+        connection,
+        PROVIDER,
+        settings.alpha_vantage_daily_limit,
+        settings.alpha_vantage_min_interval_seconds,
+    )
+    if settings.alpha_vantage_api_key is None:
+        announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
+        return MarketData(connection, SyntheticMarket(), limiter)
+    source = AlphaVantageSource(
+        settings.alpha_vantage_api_key.reveal(), settings.alpha_vantage_timeout_seconds
+    )
+    return MarketData(connection, source, limiter)
+
+
+def build_picker(settings: ProviderSettings) -> Picker:
+    if settings.openai_api_key is None:
+        announce_offline("a scripted picker", "OPENAI_API_KEY")
+        return ScriptedPicker()
+    return OpenAIPicker(
+        settings.openai_api_key.reveal(),
+        settings.openai_model,
+        timeout_seconds=settings.openai_timeout_seconds,
+        max_retries=settings.openai_max_retries,
+        max_reasks=settings.picker_max_reasks,
+    )

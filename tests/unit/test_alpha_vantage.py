@@ -1,0 +1,99 @@
+"""Every Alpha Vantage answer maps to closes or to its named error; no call reaches the network."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from alpha_monday.errors import (
+    MarketDataError,
+    MarketDataPremiumOnly,
+    MarketDataRateLimited,
+    MarketDataUnavailable,
+    MarketDataUnknownSymbol,
+)
+from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
+from tests.fakes import (
+    AV_PREMIUM_INFORMATION,
+    AV_RATE_LIMIT_INFORMATION,
+    AV_RATE_LIMIT_NOTE,
+    AV_UNKNOWN_SYMBOL,
+    Reply,
+    ScriptedTransport,
+    av_json,
+    daily_series_payload,
+)
+
+API_KEY = "AVKEY-DO-NOT-LEAK-123"
+
+
+def _source(*replies: Reply) -> tuple[AlphaVantageSource, ScriptedTransport]:
+    scripted = ScriptedTransport(list(replies))
+    return AlphaVantageSource(API_KEY, 5.0, transport=scripted.transport), scripted
+
+
+def test_closes_are_parsed_as_exact_decimals_by_date() -> None:
+    # Given a compact daily series
+    source, scripted = _source(
+        av_json(
+            daily_series_payload(
+                "AAPL", {date(2026, 11, 19): "266.2500", date(2026, 11, 20): "268.5600"}
+            )
+        )
+    )
+    # When the closes are fetched
+    closes = source.daily_closes("AAPL")
+    # Then every close comes back exactly, and the request was TIME_SERIES_DAILY compact
+    assert closes == {
+        date(2026, 11, 19): Decimal("266.2500"),
+        date(2026, 11, 20): Decimal("268.5600"),
+    }
+    (request,) = scripted.requests
+    assert request.url.params["function"] == "TIME_SERIES_DAILY"
+    assert request.url.params["outputsize"] == "compact"
+    assert request.url.params["symbol"] == "AAPL"
+
+
+@pytest.mark.parametrize(
+    ("reply", "error", "reason"),
+    [
+        (av_json(AV_UNKNOWN_SYMBOL), MarketDataUnknownSymbol, "Invalid API call"),
+        (av_json(daily_series_payload("ZZZZ", {})), MarketDataUnknownSymbol, "empty series"),
+        (av_json(AV_RATE_LIMIT_NOTE), MarketDataRateLimited, "call frequency"),
+        (av_json(AV_RATE_LIMIT_INFORMATION), MarketDataRateLimited, "25 requests per day"),
+        (av_json(AV_PREMIUM_INFORMATION), MarketDataPremiumOnly, "premium endpoint"),
+        (av_json({}), MarketDataUnavailable, "empty payload"),
+        (av_json({"Meta Data": {}}), MarketDataUnavailable, "no daily series"),
+        (httpx.Response(200, text="<html>oops"), MarketDataUnavailable, "malformed JSON"),
+        (
+            av_json({"Time Series (Daily)": {"2026-11-20": {"1. open": "1"}}}),
+            MarketDataUnavailable,
+            "malformed close",
+        ),
+        (httpx.Response(429, text="slow down"), MarketDataRateLimited, "HTTP 429"),
+        (httpx.Response(503, text="unavailable"), MarketDataUnavailable, "HTTP 503"),
+        (httpx.Response(500, text="boom"), MarketDataUnavailable, "HTTP 500"),
+        (httpx.ReadTimeout("read timed out"), MarketDataUnavailable, "timed out"),
+        (httpx.ConnectError("connection refused"), MarketDataUnavailable, "unreachable"),
+    ],
+    ids=[
+        "error-message", "empty-series", "note", "information-rate-limit", "premium",
+        "empty-payload", "no-series", "malformed-json", "malformed-close", "http-429",
+        "http-503", "http-500", "timeout", "connect-error",
+    ],
+)  # fmt: skip
+def test_each_failure_is_a_named_error_that_names_the_symbol(
+    reply: Reply, error: type[MarketDataError], reason: str
+) -> None:
+    source, _ = _source(reply)
+    with pytest.raises(error) as raised:
+        source.daily_closes("MSFT")
+    assert raised.value.symbol == "MSFT"
+    assert str(raised.value).startswith("MSFT: ")
+    assert reason in str(raised.value)
+    # The key is in the request URL; it must never reach an error message or its cause.
+    assert API_KEY not in str(raised.value)
+    assert raised.value.__cause__ is None or API_KEY not in str(raised.value.__cause__)

@@ -1,0 +1,69 @@
+"""Offline providers: deterministic, realistic in shape, loud, and refused on Lambda."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from alpha_monday.domain.calendar import is_session
+from alpha_monday.domain.picks import PickRequest
+from alpha_monday.errors import ConfigurationError, MarketDataUnknownSymbol
+from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
+from tests.fakes import accept_all, tickers_rejected
+
+TUESDAY_EVENING = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # 18:00 in New York
+TUESDAY_NOON = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 12:00 in New York
+REQUEST = PickRequest(
+    run_date=date(2026, 11, 23), baseline_date=date(2026, 11, 20), benchmark_symbol="SPY"
+)
+
+
+def test_synthetic_series_is_compact_sessions_only_and_deterministic() -> None:
+    market = SyntheticMarket(now=lambda: TUESDAY_EVENING)
+    series = market.daily_closes("AAPL")
+    assert len(series) == 100
+    assert all(is_session(day) for day in series)
+    assert max(series) == date(2026, 11, 24)
+    assert date(2026, 11, 26) not in series  # Thanksgiving
+    assert SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("AAPL") == series
+    assert market.daily_closes("MSFT") != series
+
+
+def test_a_close_appears_only_after_it_is_published() -> None:
+    series = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("SPY")
+    assert max(series) == date(2026, 11, 23)
+
+
+def test_history_does_not_change_as_time_passes() -> None:
+    earlier = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("NVDA")
+    later = SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("NVDA")
+    assert later[date(2026, 11, 20)] == earlier[date(2026, 11, 20)]
+
+
+def test_unknown_symbols_are_rejected_like_the_real_source() -> None:
+    with pytest.raises(MarketDataUnknownSymbol):
+        SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("ZZZZ")
+
+
+def test_scripted_picks_are_valid_deterministic_and_labelled() -> None:
+    first = ScriptedPicker().pick(REQUEST, accept_all)
+    assert first == ScriptedPicker().pick(REQUEST, accept_all)
+    assert len({p.ticker for p in first.picks.picks}) == 3
+    assert all("[offline scripted pick]" in p.reasoning for p in first.picks.picks)
+    assert first.model == "offline-scripted-picker"
+
+
+def test_scripted_picker_skips_tickers_the_market_rejects() -> None:
+    chosen = [p.ticker for p in ScriptedPicker().pick(REQUEST, accept_all).picks.picks]
+    result = ScriptedPicker().pick(REQUEST, tickers_rejected(chosen[0]))
+    assert chosen[0] not in [p.ticker for p in result.picks.picks]
+    assert result.attempts[0].problems == (f"{chosen[0]}: unknown to the market data source",)
+
+
+def test_offline_providers_refuse_to_run_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "alpha-monday-generate-picks")
+    with pytest.raises(ConfigurationError, match="local runs only"):
+        SyntheticMarket()
+    with pytest.raises(ConfigurationError, match="local runs only"):
+        ScriptedPicker()

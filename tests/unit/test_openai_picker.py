@@ -1,0 +1,170 @@
+"""The OpenAI picker against recorded-shape responses: structured output, re-asks, named errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from alpha_monday.domain.picks import PROMPT_VERSION, PastBatch, PastPick, PickRequest
+from alpha_monday.errors import (
+    PickerError,
+    PickerInvalidOutput,
+    PickerOutputTruncated,
+    PickerRefused,
+    PickerUnavailable,
+)
+from alpha_monday.integrations.openai_picker import OpenAIPicker
+from tests.fakes import (
+    Reply,
+    ScriptedTransport,
+    accept_all,
+    chat_completion,
+    picks_json,
+    request_messages,
+    tickers_rejected,
+)
+
+REQUEST = PickRequest(
+    run_date=date(2026, 11, 23),
+    baseline_date=date(2026, 11, 20),
+    benchmark_symbol="SPY",
+    track_record=(
+        PastBatch(
+            run_date=date(2026, 11, 2),
+            picks=(
+                PastPick(ticker="TSLA", action="SELL", final_vs_benchmark_pct=Decimal("3.25")),
+                PastPick(ticker="AMD", action="BUY", final_vs_benchmark_pct=Decimal("-1.5")),
+            ),
+        ),
+    ),
+)
+GOOD = picks_json(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+
+
+def _picker(*replies: Reply) -> tuple[OpenAIPicker, ScriptedTransport]:
+    scripted = ScriptedTransport(list(replies))
+    picker = OpenAIPicker(
+        "sk-test-DO-NOT-LEAK",
+        "gpt-4o-mini",
+        timeout_seconds=5,
+        max_retries=0,
+        max_reasks=2,
+        transport=scripted.transport,
+    )
+    return picker, scripted
+
+
+def test_valid_structured_output_becomes_three_picks_with_provenance() -> None:
+    # Given the model answers with three valid picks
+    picker, scripted = _picker(chat_completion(GOOD))
+    # When picks are requested
+    result = picker.pick(REQUEST, accept_all)
+    # Then they are parsed, and the model, prompt version and raw output are kept
+    assert [(p.ticker, p.action) for p in result.picks.picks] == [
+        ("AAPL", "BUY"),
+        ("MSFT", "SELL"),
+        ("NVDA", "BUY"),
+    ]
+    assert result.model == "gpt-4o-mini"
+    assert result.prompt_version == PROMPT_VERSION
+    assert [a.raw_output for a in result.attempts] == [GOOD]
+    # And the request asked for the strict schema, with the run date and the track record
+    (request,) = scripted.requests
+    body = json.loads(request.content)
+    assert body["model"] == "gpt-4o-mini"
+    assert body["response_format"]["json_schema"]["strict"] is True
+    prompt = request_messages(request)[-1]["content"]
+    assert "2026-11-23" in prompt
+    assert "SELL TSLA +3.25" in prompt
+    assert "BUY AMD -1.50" in prompt
+    assert "liquid, US-listed" in request_messages(request)[0]["content"]
+
+
+def test_a_ticker_the_market_rejects_is_sent_back_with_the_reason() -> None:
+    # Given the market does not know ZZZZ, and the model fixes it when told
+    first = picks_json(("AAPL", "BUY"), ("ZZZZ", "SELL"), ("NVDA", "BUY"))
+    picker, scripted = _picker(chat_completion(first), chat_completion(GOOD))
+    # When picks are requested
+    result = picker.pick(REQUEST, tickers_rejected("ZZZZ"))
+    # Then the second request carried the rejection, and the second answer was accepted
+    assert [p.ticker for p in result.picks.picks] == ["AAPL", "MSFT", "NVDA"]
+    assert len(result.attempts) == 2
+    assert result.attempts[0].problems == ("ZZZZ: unknown to the market data source",)
+    reask = request_messages(scripted.requests[1])
+    assert reask[-2] == {"role": "assistant", "content": first}
+    assert "ZZZZ: unknown to the market data source" in reask[-1]["content"]
+
+
+def test_rejections_are_re_asked_at_most_twice() -> None:
+    bad = picks_json(("AAPL", "BUY"), ("ZZZZ", "SELL"), ("NVDA", "BUY"))
+    picker, scripted = _picker(*(chat_completion(bad) for _ in range(3)))
+    with pytest.raises(PickerInvalidOutput, match=r"after 3 attempts.*ZZZZ"):
+        picker.pick(REQUEST, tickers_rejected("ZZZZ"))
+    assert len(scripted.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        (picks_json(("AAPL", "BUY"), ("AAPL", "SELL"), ("NVDA", "BUY")), "tickers must be unique"),
+        (picks_json(("AAPL", "BUY"), ("MSFT", "SELL")), "at least 3 items"),
+        (picks_json(("AAPL", "BUY"), ("SPY", "SELL"), ("NVDA", "BUY")), "SPY is the benchmark"),
+        (picks_json(("aapl", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY")), "should match pattern"),
+        ('{"picks": [', "not the JSON object"),
+    ],
+    ids=["duplicate-tickers", "too-few", "benchmark", "lowercase", "broken-json"],
+)
+def test_invalid_output_is_re_asked_then_accepted(answer: str, problem: str) -> None:
+    picker, scripted = _picker(chat_completion(answer), chat_completion(GOOD))
+    result = picker.pick(REQUEST, accept_all)
+    assert problem in " ".join(result.attempts[0].problems)
+    assert problem in request_messages(scripted.requests[1])[-1]["content"]
+    assert len(result.picks.picks) == 3
+
+
+@pytest.mark.parametrize(
+    ("reply", "error", "message"),
+    [
+        (chat_completion(None, refusal="I can't help with that."), PickerRefused, "can't help"),
+        (
+            chat_completion('{"picks": [{"tick', finish_reason="length"),
+            PickerOutputTruncated,
+            "token limit",
+        ),
+        (chat_completion(None, finish_reason="content_filter"), PickerRefused, "content filter"),
+        (
+            httpx.Response(500, json={"error": {"message": "server error"}}),
+            PickerUnavailable,
+            "InternalServerError",
+        ),
+        (
+            httpx.Response(429, json={"error": {"message": "rate limited"}}),
+            PickerUnavailable,
+            "RateLimitError",
+        ),
+        (
+            httpx.Response(401, json={"error": {"message": "bad key"}}),
+            PickerUnavailable,
+            "AuthenticationError",
+        ),
+        (httpx.ReadTimeout("timed out"), PickerUnavailable, "APITimeoutError"),
+    ],
+    ids=["refusal", "length", "content-filter", "http-500", "http-429", "http-401", "timeout"],
+)
+def test_failures_are_named_errors_without_the_key(
+    reply: Reply, error: type[PickerError], message: str
+) -> None:
+    picker, _ = _picker(reply)
+    with pytest.raises(error, match=message) as raised:
+        picker.pick(REQUEST, accept_all)
+    assert "DO-NOT-LEAK" not in str(raised.value)
+
+
+def test_first_batch_prompt_says_there_is_no_track_record() -> None:
+    picker, scripted = _picker(chat_completion(GOOD))
+    picker.pick(REQUEST.model_copy(update={"track_record": ()}), accept_all)
+    assert "no track record yet" in request_messages(scripted.requests[0])[-1]["content"]
