@@ -30,6 +30,7 @@ db: install
 	$(BIN)/alpha-monday db up
 
 run: install
+	$(BIN)/alpha-monday run-week
 	$(BIN)/alpha-monday serve
 
 openapi: install

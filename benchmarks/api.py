@@ -20,8 +20,9 @@ import psycopg
 
 from alpha_monday.db import batches as batch_sql
 from alpha_monday.db import connection as db_connection
+from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.query_counter import CountingCursor, statements_during
-from alpha_monday_local.server import LocalLambdaContext, proxy_event
+from alpha_monday_local.server import proxy_event
 from alpha_monday_local.template import (
     api_routes,
     functions,

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from alpha_monday_local.server import LocalLambdaContext, proxy_event
+from alpha_monday_local.lambda_context import LocalLambdaContext
+from alpha_monday_local.server import proxy_event
 from alpha_monday_local.template import api_routes, functions, load_handler, load_template
 
 

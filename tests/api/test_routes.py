@@ -241,7 +241,8 @@ def test_cors_allows_only_configured_origins(
     import importlib
 
     from alpha_monday.api import resolver
-    from alpha_monday_local.server import LocalLambdaContext, proxy_event
+    from alpha_monday_local.lambda_context import LocalLambdaContext
+    from alpha_monday_local.server import proxy_event
 
     # Given the API configured for two origins (the resolver reads them at cold start)
     monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://a.example,https://b.example")

@@ -21,7 +21,12 @@ def _limiter(url: str, daily_limit: int, min_interval: float) -> CallLimiter:
     # Each thread gets its own connection, like concurrent Lambda containers.
     connection = psycopg.connect(url, autocommit=True)
     return CallLimiter(
-        lambda: connection, "concurrency", daily_limit, min_interval, today=lambda: DAY
+        lambda: connection,
+        "concurrency",
+        daily_limit,
+        min_interval,
+        sleep=time.sleep,
+        today=lambda: DAY,
     )
 
 
@@ -82,7 +87,9 @@ def test_concurrent_callers_are_spaced_by_the_minimum_interval(database_url: str
 def test_budget_is_per_day(database_url: str) -> None:
     days = iter([DAY, DAY, date(2026, 11, 24)])
     connection = psycopg.connect(database_url, autocommit=True)
-    limiter = CallLimiter(lambda: connection, "daily", 1, 0, today=lambda: next(days))
+    limiter = CallLimiter(
+        lambda: connection, "daily", 1, 0, sleep=time.sleep, today=lambda: next(days)
+    )
     limiter.acquire("SPY")
     with pytest.raises(MarketDataRateLimited):
         limiter.acquire("SPY")

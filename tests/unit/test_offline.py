@@ -64,6 +64,6 @@ def test_scripted_picker_skips_tickers_the_market_rejects() -> None:
 def test_offline_providers_refuse_to_run_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "alpha-monday-generate-picks")
     with pytest.raises(ConfigurationError, match="local runs only"):
-        SyntheticMarket()
+        SyntheticMarket(now=lambda: TUESDAY_EVENING)
     with pytest.raises(ConfigurationError, match="local runs only"):
         ScriptedPicker()

@@ -10,28 +10,14 @@ import base64
 import json
 import threading
 import uuid
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.template import ApiRoute, Handler, api_routes, functions, load_handler
 
 STAGE = "local"
-
-
-@dataclass(frozen=True)
-class LocalLambdaContext:
-    """The LambdaContext attributes Powertools reads."""
-
-    function_name: str
-    aws_request_id: str
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:local"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
 
 
 def proxy_event(

@@ -12,6 +12,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
+from alpha_monday.db.events import append_event
 from alpha_monday.db.models import (
     Batch,
     BatchDetail,
@@ -197,11 +198,20 @@ def list_batches(conn: psycopg.Connection, limit: int, before: date | None = Non
     )
 
 
-def create_batch(conn: psycopg.Connection, new_batch: NewBatch) -> BatchDetail:
-    """Insert the batch, its picks and its baseline checkpoint in one transaction.
+def batch_id_for_run_date(conn: psycopg.Connection, run_date: date) -> UUID | None:
+    row = conn.execute("SELECT id FROM batches WHERE run_date = %s", (run_date,)).fetchone()
+    return row[0] if row else None
 
-    A batch for the same run_date already present raises BatchAlreadyExists and leaves
-    that batch as it was.
+
+def create_batch(
+    conn: psycopg.Connection,
+    new_batch: NewBatch,
+    provenance: dict[str, Any] | None = None,
+) -> BatchDetail:
+    """Insert the batch, its picks, its baseline checkpoint and its provenance event at once.
+
+    One transaction: either all of it is stored or none. A batch for the same run_date
+    already present raises BatchAlreadyExists and leaves that batch as it was.
     """
     batch_id = uuid4()
     try:
@@ -230,6 +240,8 @@ def create_batch(conn: psycopg.Connection, new_batch: NewBatch) -> BatchDetail:
                 " VALUES (%s, %s, %s, 'computed', %s)",
                 (uuid4(), batch_id, new_batch.baseline_date, new_batch.benchmark_initial_price),
             )
+            if provenance is not None:
+                append_event(conn, batch_id, "picks_generated", provenance)
     except pg_errors.UniqueViolation as error:
         if error.diag.constraint_name == "batches_run_date_key":
             raise BatchAlreadyExists(

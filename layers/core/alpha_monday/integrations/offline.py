@@ -12,7 +12,7 @@ import json
 import math
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -36,7 +36,7 @@ UNIVERSE = (
     "NKE", "NVDA", "ORCL", "PEP", "PFE", "PG", "T", "TSLA", "UNH", "V", "WMT", "XOM",
 )  # fmt: skip
 BENCHMARK = "SPY"
-WALK_START = date(2015, 1, 2)
+WALK_START = date(2022, 1, 3)
 COMPACT_SESSIONS = 100
 CLOSE_PUBLISHED_AT = time(16, 30)
 OFFLINE_MODEL = "offline-scripted-picker"
@@ -73,7 +73,7 @@ class SyntheticMarket:
 
     name = "the synthetic offline market"
 
-    def __init__(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, now: Callable[[], datetime]) -> None:
         _refuse_on_lambda("the synthetic market")
         self._now = now
 

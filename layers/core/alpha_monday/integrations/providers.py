@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -27,19 +29,32 @@ def announce_offline(what: str, missing_setting: str) -> None:
     sys.stderr.flush()
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def build_market_data(
-    settings: ProviderSettings, connection: Callable[[], psycopg.Connection]
+    settings: ProviderSettings,
+    connection: Callable[[], psycopg.Connection],
+    *,
+    now: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> MarketData:
-    """Alpha Vantage (or the synthetic market), both within the shared daily budget."""
+    """Alpha Vantage (or the synthetic market), both within the shared daily budget.
+
+    `now` and `sleep` let the local runner play a fortnight on a simulated clock.
+    """
     limiter = CallLimiter(
         connection,
         PROVIDER,
         settings.alpha_vantage_daily_limit,
         settings.alpha_vantage_min_interval_seconds,
+        sleep=sleep,
+        today=lambda: now().astimezone(UTC).date(),
     )
     if settings.alpha_vantage_api_key is None:
         announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
-        return MarketData(connection, SyntheticMarket(), limiter)
+        return MarketData(connection, SyntheticMarket(now=now), limiter)
     source = AlphaVantageSource(
         settings.alpha_vantage_api_key.reveal(), settings.alpha_vantage_timeout_seconds
     )

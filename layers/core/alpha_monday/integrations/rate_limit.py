@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import psycopg
 
 from alpha_monday.db.call_budget import reserve_call
 from alpha_monday.errors import MarketDataRateLimited
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 class CallLimiter:
@@ -30,8 +25,8 @@ class CallLimiter:
         daily_limit: int,
         min_interval_seconds: float,
         *,
-        sleep: Callable[[float], None] = time.sleep,
-        today: Callable[[], date] = utc_today,
+        sleep: Callable[[float], None],
+        today: Callable[[], date],
     ) -> None:
         self._connection = connection
         self.provider = provider

@@ -1,0 +1,1 @@
+"""The weekly run's steps, one function per Step Functions task."""

@@ -1,0 +1,158 @@
+"""GeneratePicks: the model's three picks, their baseline closes, the batch, in one go."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from alpha_monday.db.batches import batch_id_for_run_date, create_batch, list_batches
+from alpha_monday.db.connection import get_connection
+from alpha_monday.db.models import NewBatch, NewPick
+from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.calendar import last_session_before, market_date, market_instant_utc
+from alpha_monday.domain.picks import PastBatch, PastPick, PickRequest
+from alpha_monday.errors import BatchAlreadyExists, InvalidRunDate, MarketDataUnknownSymbol
+from alpha_monday.observability import logger
+from alpha_monday.workflow.dependencies import dependencies
+from alpha_monday.workflow.models import (
+    CheckpointLoop,
+    GeneratePicksResult,
+    GeneratePicksTask,
+    PickSummary,
+    ScheduledCheckpoint,
+)
+
+CHECKPOINT_COUNT = 14
+TRACK_RECORD_BATCHES = 8
+MONDAY = 0
+
+
+def resolve_run_date(task: GeneratePicksTask) -> date:
+    """A manual run names its Monday; a scheduled one runs for the Monday of its start."""
+    requested = task.execution_input.get("run_date")
+    if requested is None:
+        started = market_date(task.execution_started_at)
+        return started - timedelta(days=started.weekday())
+    try:
+        run_date = date.fromisoformat(str(requested))
+    except ValueError:
+        raise InvalidRunDate(f"run_date must be a date as YYYY-MM-DD, got {requested!r}") from None
+    if run_date.weekday() != MONDAY:
+        raise InvalidRunDate(
+            f"run_date {run_date.isoformat()} is a {run_date.strftime('%A')}; it must be a Monday"
+        )
+    return run_date
+
+
+def checkpoint_schedule(run_date: date) -> list[ScheduledCheckpoint]:
+    """Checkpoint k on run_date + (k - 1) days, woken after that day's close (UTC, DST-right)."""
+    return [
+        ScheduledCheckpoint(
+            index=k,
+            checkpoint_date=(day := run_date + timedelta(days=k - 1)),
+            wake_at=market_instant_utc(day),
+        )
+        for k in range(1, CHECKPOINT_COUNT + 1)
+    ]
+
+
+def _track_record(run_date: date) -> tuple[PastBatch, ...]:
+    page = list_batches(get_connection(), limit=TRACK_RECORD_BATCHES, before=run_date)
+    return tuple(
+        PastBatch(
+            run_date=item.batch.run_date,
+            picks=tuple(
+                PastPick(
+                    ticker=pick.ticker,
+                    action=pick.action,
+                    final_vs_benchmark_pct=next(
+                        (
+                            metric.vs_benchmark_pct
+                            for metric in item.latest_checkpoint.metrics
+                            if metric.pick_id == pick.id
+                        ),
+                        None,
+                    )
+                    if item.latest_checkpoint
+                    else None,
+                )
+                for pick in item.picks
+            ),
+        )
+        for item in page.items
+        if item.batch.status == "completed"
+    )
+
+
+def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
+    run_date = resolve_run_date(task)
+    logger.append_keys(run_date=run_date.isoformat())
+    deps = dependencies()
+    benchmark = deps.settings.benchmark_symbol
+    with translated_database_errors():
+        # Fail fast, before spending a model call, when this Monday is already recorded.
+        if batch_id_for_run_date(get_connection(), run_date) is not None:
+            raise BatchAlreadyExists(f"a batch for run_date {run_date.isoformat()} exists already")
+        baseline_date = last_session_before(run_date)
+        benchmark_close = deps.market.close(benchmark, baseline_date)
+
+        def check_ticker(ticker: str) -> str | None:
+            try:
+                deps.market.close(ticker, baseline_date)
+            except MarketDataUnknownSymbol as error:
+                return error.reason
+            return None
+
+        request = PickRequest(
+            run_date=run_date,
+            baseline_date=baseline_date,
+            benchmark_symbol=benchmark,
+            track_record=_track_record(run_date),
+        )
+        result = deps.picker.pick(request, check_ticker)
+        tickers = [pick.ticker for pick in result.picks.picks]
+        closes = deps.market.closes(tickers, baseline_date)
+        provenance: dict[str, Any] = {
+            "model": result.model,
+            "prompt_version": result.prompt_version,
+            "baseline_date": baseline_date.isoformat(),
+            "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
+        }
+        detail = create_batch(
+            get_connection(),
+            NewBatch(
+                run_date=run_date,
+                benchmark_symbol=benchmark,
+                benchmark_initial_price=benchmark_close,
+                baseline_date=baseline_date,
+                model=result.model,
+                picks=tuple(
+                    NewPick(
+                        ticker=pick.ticker,
+                        action=pick.action,
+                        reasoning=pick.reasoning,
+                        initial_price=closes[pick.ticker],
+                    )
+                    for pick in result.picks.picks
+                ),
+            ),
+            provenance,
+        )
+    logger.append_keys(batch_id=str(detail.batch.id))
+    logger.info("batch created", extra={"tickers": tickers, "attempts": len(result.attempts)})
+    schedule = checkpoint_schedule(run_date)
+    return GeneratePicksResult(
+        batch_id=detail.batch.id,
+        run_date=run_date,
+        baseline_date=baseline_date,
+        model=result.model,
+        benchmark_symbol=benchmark,
+        benchmark_initial_price=benchmark_close,
+        picks=[
+            PickSummary(ticker=p.ticker, action=p.action, initial_price=p.initial_price)
+            for p in detail.picks
+        ],
+        checkpoint_count=len(schedule),
+        schedule=schedule,
+        loop=CheckpointLoop(cursor=0, current=schedule[0]),
+    )
