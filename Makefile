@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install lint format test run db openapi serve bench
+.PHONY: install lint format test run db openapi serve bench bench-workflow
 
 $(INSTALLED): pyproject.toml layers/core/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ serve: install
 
 bench: install
 	$(BIN)/python -m benchmarks.api
+
+bench-workflow: install
+	$(BIN)/python -m benchmarks.workflow

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -18,6 +19,7 @@ from alpha_monday.db.connection import close_connection
 from alpha_monday.db.migrations import apply_migrations
 from alpha_monday_local import embedded_db
 from alpha_monday_local.paths import MIGRATIONS_DIR
+from alpha_monday_local.template import load_template
 
 DOMAIN_TABLES = (
     "events",
@@ -28,6 +30,11 @@ DOMAIN_TABLES = (
     "prices",
     "provider_call_budget",
 )
+
+
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    return load_template()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.server import proxy_event
-from alpha_monday_local.template import api_routes, functions, load_handler, load_template
+from alpha_monday_local.template import api_routes, functions, load_handler
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,6 @@ class ApiResponse:
 
 
 Call = Callable[..., ApiResponse]
-
-
-@pytest.fixture(scope="session")
-def template() -> dict[str, Any]:
-    return load_template()
 
 
 @pytest.fixture

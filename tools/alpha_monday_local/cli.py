@@ -92,7 +92,7 @@ def _run_week(args: argparse.Namespace) -> int:
 
     run_date = args.date or run_week.latest_finished_monday()
     print(f"weekly run for Monday {run_date.isoformat()} (real state machine, moto, in-process)")
-    report, detail = run_week.run_week(run_date)
+    report, detail = run_week.run_week(run_date, on_event=run_week.print_event)
     print(f"execution {report.status}: {run_week.summary(report)}")
     if report.status != "SUCCEEDED":
         print(f"  {report.error}: {report.cause}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -117,21 +118,25 @@ def local_dependencies(clock: SimulatedClock) -> WorkflowDependencies:
     return WorkflowDependencies(settings=settings, market=market, picker=build_picker(settings))
 
 
-def run_week(run_date: date) -> tuple[ExecutionReport, BatchDetail | None]:
+def print_event(event: HistoryEvent) -> None:
+    line = describe_event(event)
+    if line:
+        print(line, flush=True)
+
+
+def run_week(
+    run_date: date, on_event: Callable[[HistoryEvent], None] | None = None
+) -> tuple[ExecutionReport, BatchDetail | None]:
     """Run the weekly state machine for `run_date` and return the batch it recorded.
 
     The simulated clock starts when the schedule would have fired (Monday 08:00 in New
     York), so each checkpoint sees the market as it was after that day's close.
     """
-
-    def show(event: HistoryEvent) -> None:
-        line = describe_event(event)
-        if line:
-            print(line, flush=True)
-
     clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
     with using_dependencies(local_dependencies(clock)):
-        report = LocalWorkflow(on_event=show, clock=clock).run({"run_date": run_date.isoformat()})
+        report = LocalWorkflow(on_event=on_event, clock=clock).run(
+            {"run_date": run_date.isoformat()}
+        )
     batch_id = batch_id_for_run_date(get_connection(), run_date)
     detail = get_batch_detail(get_connection(), batch_id) if batch_id else None
     return report, detail

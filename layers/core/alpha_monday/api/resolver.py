@@ -8,7 +8,6 @@ resolver, and the local server and the OpenAPI document use the very same object
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -33,6 +32,7 @@ from alpha_monday.api.models import (
 )
 from alpha_monday.config import api_settings
 from alpha_monday.domain import reads
+from alpha_monday.domain.calendar import parse_iso_date
 from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
 from alpha_monday.observability import logger
 
@@ -43,14 +43,11 @@ API_VERSION = "1.0.0"
 CACHE_FINISHED = "public, max-age=86400, immutable"
 CACHE_CHANGING = "public, max-age=60"
 CACHE_NEVER = "no-store"
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date_text(value: object) -> object:
     # Lax pydantic would read "0" as a Unix timestamp; a cursor is a YYYY-MM-DD date only.
-    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
-        raise ValueError("expected a date as YYYY-MM-DD")
-    return value
+    return parse_iso_date(value) if isinstance(value, str) else value
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]

@@ -6,6 +6,7 @@ holidays and special closures such as national days of mourning).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ import holidays
 MARKET_TIMEZONE = ZoneInfo("America/New_York")
 CHECKPOINT_LOCAL_TIME = time(17, 15)
 SATURDAY = 5
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @cache
@@ -51,3 +53,10 @@ def market_instant_utc(day: date, local_time: time = CHECKPOINT_LOCAL_TIME) -> d
 def market_date(instant: datetime) -> date:
     """The New York calendar date at `instant`."""
     return instant.astimezone(MARKET_TIMEZONE).date()
+
+
+def parse_iso_date(text: str) -> date:
+    """A `YYYY-MM-DD` date only (Python also reads `20260601`, which users never mean)."""
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return date.fromisoformat(text)

@@ -9,7 +9,12 @@ from alpha_monday.db.batches import batch_id_for_run_date, create_batch, list_ba
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.models import NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
-from alpha_monday.domain.calendar import last_session_before, market_date, market_instant_utc
+from alpha_monday.domain.calendar import (
+    last_session_before,
+    market_date,
+    market_instant_utc,
+    parse_iso_date,
+)
 from alpha_monday.domain.picks import PastBatch, PastPick, PickRequest
 from alpha_monday.errors import BatchAlreadyExists, InvalidRunDate, MarketDataUnknownSymbol
 from alpha_monday.observability import logger
@@ -34,9 +39,11 @@ def resolve_run_date(task: GeneratePicksTask) -> date:
         started = market_date(task.execution_started_at)
         return started - timedelta(days=started.weekday())
     try:
-        run_date = date.fromisoformat(str(requested))
+        run_date = parse_iso_date(str(requested)) if isinstance(requested, str) else None
     except ValueError:
-        raise InvalidRunDate(f"run_date must be a date as YYYY-MM-DD, got {requested!r}") from None
+        run_date = None
+    if run_date is None:
+        raise InvalidRunDate(f"run_date must be a real date as YYYY-MM-DD, got {requested!r}")
     if run_date.weekday() != MONDAY:
         raise InvalidRunDate(
             f"run_date {run_date.isoformat()} is a {run_date.strftime('%A')}; it must be a Monday"

@@ -1,0 +1,155 @@
+"""Runs the real state machine definition (moto) against the test database.
+
+Providers are the offline ones or test doubles, on the run's simulated clock: each
+checkpoint sees the market as it was after that day's close.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Protocol
+
+import pytest
+
+from alpha_monday.config import load_provider_settings
+from alpha_monday.db.connection import get_connection
+from alpha_monday.domain.calendar import market_date, market_instant_utc
+from alpha_monday.domain.market_data import DailyCloseSource, MarketData
+from alpha_monday.domain.picks import (
+    PROMPT_VERSION,
+    Picker,
+    PickerAttempt,
+    PickerResult,
+    PickRequest,
+    ProposedPick,
+    ProposedPicks,
+    TickerCheck,
+)
+from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
+from alpha_monday.integrations.rate_limit import CallLimiter
+from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
+from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock
+
+SCHEDULED_START = time(8, 0)
+
+
+class FixedPicker:
+    """Always the same picks (they must be in the synthetic market's universe)."""
+
+    model = "fixed-test-picker"
+
+    def __init__(self, *picks: tuple[str, str]) -> None:
+        self.picks = picks
+
+    def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        proposed = ProposedPicks(
+            benchmark_symbol=request.benchmark_symbol,
+            picks=tuple(
+                ProposedPick(ticker=t, action=a, reasoning=f"{t}: a fixed pick for the tests.")  # type: ignore[arg-type]
+                for t, a in self.picks
+            ),
+        )
+        problems = tuple(
+            f"{t}: {reason}" for t, _ in self.picks if (reason := check_ticker(t)) is not None
+        )
+        assert not problems, problems
+        return PickerResult(
+            picks=proposed,
+            model=self.model,
+            prompt_version=PROMPT_VERSION,
+            attempts=(PickerAttempt(raw_output=json.dumps(self.picks)),),
+        )
+
+
+@dataclass
+class ScriptedFailures:
+    """Wraps a source: on a given market date, the first calls raise the scripted errors."""
+
+    inner: DailyCloseSource
+    clock: SimulatedClock
+    failures: dict[date, list[Exception]]
+    name: str = "the scripted market"
+    calls: list[tuple[date, str]] = field(default_factory=list)
+
+    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
+        day = market_date(self.clock.now())
+        self.calls.append((day, symbol))
+        queue = self.failures.get(day)
+        if queue:
+            raise queue.pop(0)
+        return self.inner.daily_closes(symbol)
+
+
+@dataclass
+class NeverPublished:
+    """Wraps a source: the close of one date never appears."""
+
+    inner: DailyCloseSource
+    missing: date
+    name: str = "a market that skips a day"
+
+    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
+        series = self.inner.daily_closes(symbol)
+        series.pop(self.missing, None)
+        return series
+
+
+class SourceFactory(Protocol):
+    def __call__(self, clock: SimulatedClock, synthetic: SyntheticMarket) -> DailyCloseSource: ...
+
+
+@dataclass
+class WeeklyRun:
+    report: ExecutionReport
+    clock: SimulatedClock
+    source: DailyCloseSource
+
+    @property
+    def output(self) -> Any:
+        return self.report.output
+
+
+RunWeekly = Callable[..., WeeklyRun]
+
+
+@pytest.fixture
+def run_weekly(database_url: str) -> RunWeekly:
+    def run(
+        run_date: date,
+        *,
+        execution_input: dict[str, Any] | None = None,
+        source: SourceFactory | None = None,
+        picker: Picker | None = None,
+        daily_limit: int = 25,
+    ) -> WeeklyRun:
+        clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
+        synthetic = SyntheticMarket(now=clock.now)
+        chosen_source = source(clock, synthetic) if source else synthetic
+        limiter = CallLimiter(
+            get_connection,
+            "alpha_vantage",
+            daily_limit,
+            0,
+            sleep=clock.advance,
+            today=lambda: clock.now().date(),
+        )
+        dependencies = WorkflowDependencies(
+            settings=load_provider_settings({}),
+            market=MarketData(get_connection, chosen_source, limiter),
+            picker=picker or ScriptedPicker(),
+        )
+        with using_dependencies(dependencies):
+            report = LocalWorkflow(clock=clock).run(
+                execution_input or {"run_date": run_date.isoformat()}
+            )
+        return WeeklyRun(report=report, clock=clock, source=chosen_source)
+
+    return run
+
+
+def started_at(run_date: date) -> datetime:
+    return market_instant_utc(run_date, SCHEDULED_START)

@@ -1,0 +1,110 @@
+"""Static checks of the state machine definition and its wiring in template.yaml."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alpha_monday import errors
+from alpha_monday_local.paths import PROJECT_ROOT
+from alpha_monday_local.sfn_runner import STATE_MACHINE_RESOURCE
+
+LAMBDA_SERVICE_ERRORS = {
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+}
+
+
+@pytest.fixture(scope="module")
+def properties(template: dict[str, Any]) -> dict[str, Any]:
+    return dict(template["Resources"][STATE_MACHINE_RESOURCE]["Properties"])
+
+
+@pytest.fixture(scope="module")
+def definition_text(properties: dict[str, Any]) -> str:
+    return (PROJECT_ROOT / properties["DefinitionUri"]).read_text()
+
+
+@pytest.fixture(scope="module")
+def states(definition_text: str) -> dict[str, Any]:
+    return dict(json.loads(definition_text)["States"])
+
+
+def test_statelint_accepts_the_definition(definition_text: str, tmp_path: Path) -> None:
+    filled = re.sub(
+        r"\$\{(\w+)\}", r"arn:aws:lambda:us-east-1:123456789012:function:\1", definition_text
+    )
+    path = tmp_path / "weekly_run.asl.json"
+    path.write_text(filled)
+    statelint = Path(sys.executable).parent / "statelint"
+    result = subprocess.run(
+        [str(statelint), str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_placeholders_and_substitutions_match(
+    definition_text: str, properties: dict[str, Any]
+) -> None:
+    used = set(re.findall(r"\$\{(\w+)\}", definition_text))
+    assert used == set(properties["DefinitionSubstitutions"])
+    # Placeholders live only inside JSON strings: the file parses as it is.
+    json.loads(definition_text)
+
+
+def test_every_task_has_a_timeout_retries_with_jitter_and_a_catch(states: dict[str, Any]) -> None:
+    tasks = {name: state for name, state in states.items() if state["Type"] == "Task"}
+    assert tasks
+    for name, task in tasks.items():
+        assert task.get("TimeoutSeconds"), name
+        retried = {error for retrier in task["Retry"] for error in retrier["ErrorEquals"]}
+        assert retried >= LAMBDA_SERVICE_ERRORS, name
+        for retrier in task["Retry"]:
+            assert retrier["JitterStrategy"] == "FULL", name
+            assert retrier["MaxDelaySeconds"] > 0, name
+            assert retrier["BackoffRate"] >= 1, name
+        caught = {error for catcher in task["Catch"] for error in catcher["ErrorEquals"]}
+        assert "States.ALL" in caught, name
+
+
+def test_error_names_are_exception_classes_of_the_code(states: dict[str, Any]) -> None:
+    names = {
+        error
+        for state in states.values()
+        for rule in state.get("Retry", []) + state.get("Catch", [])
+        for error in rule["ErrorEquals"]
+        if not error.startswith(("Lambda.", "States."))
+    }
+    assert names
+    for name in names:
+        assert isinstance(getattr(errors, name, None), type), (
+            f"{name} is not in alpha_monday.errors"
+        )
+
+
+def test_the_fortnight_is_one_loop_with_a_computed_wait(states: dict[str, Any]) -> None:
+    waits = [s for s in states.values() if s["Type"] == "Wait"]
+    assert len(waits) == 1
+    assert waits[0]["TimestampPath"] == "$.loop.current.wake_at"
+    checkpoint_tasks = [
+        s for s in states.values() if s.get("Resource") == "${CheckpointFunctionArn}"
+    ]
+    assert len(checkpoint_tasks) == 2  # the checkpoint, and recording a close that never came
+    (choice,) = [s for s in states.values() if s["Type"] == "Choice"]
+    assert choice["Choices"][0]["NumericLessThanPath"] == "$.checkpoint_count"
+
+
+def test_a_second_run_for_the_same_monday_does_not_mark_anything_failed(
+    states: dict[str, Any],
+) -> None:
+    catches = states["GeneratePicks"]["Catch"]
+    duplicate = next(c for c in catches if c["ErrorEquals"] == ["BatchAlreadyExists"])
+    assert states[duplicate["Next"]]["Type"] == "Fail"

@@ -1,0 +1,171 @@
+"""The workflow Lambdas invoked directly with Step Functions task inputs (as sam local invoke)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import psycopg
+import pytest
+
+from alpha_monday.config import load_provider_settings
+from alpha_monday.db.batches import get_batch_detail, set_batch_status
+from alpha_monday.db.connection import get_connection
+from alpha_monday.db.events import list_events
+from alpha_monday.domain.calendar import market_instant_utc
+from alpha_monday.domain.market_data import MarketData
+from alpha_monday.errors import BatchNotActive, InvalidRunDate
+from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
+from alpha_monday.integrations.rate_limit import CallLimiter
+from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
+from alpha_monday.workflow.generate_picks import resolve_run_date
+from alpha_monday.workflow.models import GeneratePicksTask
+from alpha_monday_local.lambda_context import LocalLambdaContext
+from alpha_monday_local.template import Handler, functions, load_handler
+
+JUNE_1 = date(2026, 6, 1)
+AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
+
+
+@pytest.fixture
+def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
+    """Call a function's handler from template.yaml, with offline providers after June 1st."""
+    handlers: dict[str, Handler] = {}
+    deps = WorkflowDependencies(
+        settings=load_provider_settings({}),
+        market=MarketData(
+            get_connection,
+            SyntheticMarket(now=lambda: AFTER_THE_FORTNIGHT),
+            CallLimiter(
+                get_connection,
+                "alpha_vantage",
+                25,
+                0,
+                sleep=lambda _: None,
+                today=AFTER_THE_FORTNIGHT.date,
+            ),
+        ),
+        picker=ScriptedPicker(),
+    )
+
+    def call(function: str, event: dict[str, Any]) -> dict[str, Any]:
+        if function not in handlers:
+            handlers[function] = load_handler(functions(template)[function])
+        return handlers[function](event, LocalLambdaContext(function, "test"))
+
+    with using_dependencies(deps):
+        yield call
+
+
+def _new_batch(invoke: Any) -> dict[str, Any]:
+    return invoke(
+        "GeneratePicksFunction",
+        {
+            "execution_input": {"run_date": "2026-06-01"},
+            "execution_started_at": "2026-06-01T12:00:00Z",
+        },
+    )
+
+
+def test_generate_picks_returns_the_batch_and_its_14_wake_up_instants(invoke: Any) -> None:
+    output = _new_batch(invoke)
+    assert output["run_date"] == "2026-06-01"
+    assert output["baseline_date"] == "2026-05-29"
+    assert output["checkpoint_count"] == 14
+    assert [s["index"] for s in output["schedule"]] == list(range(1, 15))
+    assert output["schedule"][0] == {
+        "index": 1,
+        "checkpoint_date": "2026-06-01",
+        "wake_at": "2026-06-01T21:15:00Z",
+    }
+    assert output["loop"] == {"cursor": 0, "current": output["schedule"][0]}
+
+
+def test_rerunning_a_checkpoint_changes_nothing(invoke: Any, conn: psycopg.Connection) -> None:
+    batch_id = _new_batch(invoke)["batch_id"]
+    task = {"batch_id": batch_id, "checkpoint_index": 3, "checkpoint_date": "2026-06-03"}
+    first = invoke("CheckpointFunction", task)
+    before = get_batch_detail(conn, batch_id)
+    second = invoke("CheckpointFunction", task)
+    assert second == first
+    assert get_batch_detail(conn, batch_id) == before
+    assert first["status"] == "computed"
+
+
+def test_a_checkpoint_for_a_finished_batch_is_refused(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    batch_id = _new_batch(invoke)["batch_id"]
+    set_batch_status(conn, batch_id, "completed", from_status="active")
+    before = get_batch_detail(conn, batch_id)
+    with pytest.raises(BatchNotActive, match="only be written for an active batch"):
+        invoke(
+            "CheckpointFunction",
+            {"batch_id": batch_id, "checkpoint_index": 6, "checkpoint_date": "2026-06-06"},
+        )
+    assert get_batch_detail(conn, batch_id) == before
+
+
+def test_complete_batch_is_idempotent(invoke: Any) -> None:
+    batch_id = _new_batch(invoke)["batch_id"]
+    first = invoke("CompleteBatchFunction", {"batch_id": batch_id})
+    assert first["status"] == "completed"
+    assert invoke("CompleteBatchFunction", {"batch_id": batch_id}) == first
+
+
+def test_mark_batch_failed_records_the_error_and_fails_an_active_batch(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    batch_id = _new_batch(invoke)["batch_id"]
+    error = {"Error": "MarketDataPremiumOnly", "Cause": '{"errorMessage": "SPY: premium"}'}
+    output = invoke("MarkBatchFailedFunction", {"state": {"batch_id": batch_id, "error": error}})
+    assert output["outcome"] == "batch_marked_failed"
+    assert get_batch_detail(conn, batch_id).batch.status == "failed"
+    failure = list_events(conn, batch_id)[-1]
+    assert failure.event_type == "batch_failed"
+    assert failure.payload["error"] == "MarketDataPremiumOnly"
+
+
+def test_mark_batch_failed_before_any_batch_records_a_run_failure(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    error = {"Error": "PickerRefused", "Cause": "the model refused"}
+    output = invoke(
+        "MarkBatchFailedFunction", {"state": {"run_date": "2026-06-01", "error": error}}
+    )
+    assert output == {
+        "batch_id": None,
+        "outcome": "no_batch_recorded",
+        "error": "PickerRefused",
+        "cause": "the model refused",
+    }
+    row = conn.execute("SELECT batch_id, event_type, payload FROM events").fetchone()
+    assert row == (
+        None,
+        "run_failed",
+        {"error": "PickerRefused", "cause": "the model refused", "run_date": "2026-06-01"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("started", "monday"),
+    [
+        (market_instant_utc(JUNE_1).replace(hour=12), JUNE_1),  # Monday 08:00 New York
+        (datetime(2026, 6, 3, 15, tzinfo=UTC), JUNE_1),  # a late (redriven) start mid-week
+        (datetime(2026, 6, 1, 3, tzinfo=UTC), date(2026, 5, 25)),  # still Sunday in New York
+    ],
+)
+def test_a_scheduled_run_derives_its_monday_from_the_start_time(
+    started: datetime, monday: date
+) -> None:
+    task = GeneratePicksTask(execution_input={}, execution_started_at=started)
+    assert resolve_run_date(task) == monday
+
+
+@pytest.mark.parametrize(
+    "bad", ["2026-06-02", "06/01/2026", "tomorrow", 20260601, "20260601", "2026-02-30"]
+)
+def test_a_manual_run_date_must_be_a_monday(bad: object) -> None:
+    with pytest.raises(InvalidRunDate):
+        resolve_run_date(GeneratePicksTask(execution_input={"run_date": bad}))

@@ -1,0 +1,258 @@
+"""Whole weekly runs through the real state machine definition, on embedded PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+
+from alpha_monday.db.batches import get_batch_detail
+from alpha_monday.db.events import list_events
+from alpha_monday.errors import (
+    MarketDataPremiumOnly,
+    MarketDataRateLimited,
+    MarketDataUnavailable,
+)
+from tests.workflow.conftest import (
+    FixedPicker,
+    NeverPublished,
+    RunWeekly,
+    ScriptedFailures,
+)
+
+JUNE_1 = date(2026, 6, 1)
+PICKS = FixedPicker(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+
+
+def _close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
+    row = conn.execute(
+        "SELECT close FROM prices WHERE symbol = %s AND trading_date = %s", (symbol, day)
+    ).fetchone()
+    assert row is not None
+    return Decimal(row[0])
+
+
+def _count(conn: psycopg.Connection, table: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_full_batch_completes_with_metrics_matching_an_independent_recomputation(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given BUY and SELL picks for the fortnight starting Monday June 1st
+    # When the weekly run executes
+    run = run_weekly(JUNE_1, picker=PICKS)
+    # Then it succeeded, the loop ran exactly 14 times, and the batch is completed
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert run.report.invocations["CheckpointFunction"] == 14
+    assert run.report.states_entered().count("RecordCheckpoint") == 14
+    assert run.report.states_entered().count("WaitForMarketClose") == 14
+    detail = get_batch_detail(conn, run.output["batch_id"])
+    assert detail.batch.status == "completed"
+    assert run.output["status"] == "completed"
+    # And it holds the baseline plus 14 checkpoints: 10 sessions computed, 4 weekend days skipped
+    assert len(detail.checkpoints) == 15
+    baseline, *days = detail.checkpoints
+    assert baseline.checkpoint_date == date(2026, 5, 29)
+    assert [c.checkpoint_date for c in days] == [JUNE_1 + timedelta(d) for d in range(14)]
+    assert [c.status for c in days].count("computed") == 10
+    assert {c.skip_reason for c in days if c.status == "skipped"} == {"weekend"}
+    # And every metric equals the formulas recomputed here from the cached closes
+    spy_start = _close(conn, "SPY", baseline.checkpoint_date)
+    assert detail.batch.benchmark_initial_price == spy_start
+    for checkpoint in (c for c in days if c.status == "computed"):
+        spy = _close(conn, "SPY", checkpoint.checkpoint_date)
+        benchmark = (spy - spy_start) / spy_start * 100
+        assert checkpoint.benchmark_return_pct == benchmark
+        for pick, metric in zip(detail.picks, checkpoint.metrics, strict=True):
+            start = _close(conn, pick.ticker, baseline.checkpoint_date)
+            now = _close(conn, pick.ticker, checkpoint.checkpoint_date)
+            expected = (
+                (now - start) / start * 100 if pick.action == "BUY" else (start - now) / start * 100
+            )
+            assert pick.initial_price == start
+            assert metric.current_price == now
+            assert metric.absolute_return_pct == expected
+            assert metric.vs_benchmark_pct == expected - benchmark
+    # And the picker's provenance is in the audit trail
+    (event,) = list_events(conn, detail.batch.id)
+    assert event.event_type == "picks_generated"
+    assert event.payload["model"] == "fixed-test-picker"
+
+
+def test_market_data_calls_of_a_full_batch_stay_within_the_free_tier(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    run_weekly(JUNE_1, picker=PICKS)
+    calls_per_day = dict(
+        conn.execute("SELECT budget_date, calls FROM provider_call_budget").fetchall()
+    )
+    # 4 baseline calls on Monday, then the day's 4 closes after each session's close
+    assert max(calls_per_day.values()) <= 25
+    assert sum(calls_per_day.values()) == 4 + 4 * 10
+    assert calls_per_day[JUNE_1] == 8
+
+
+def test_an_nyse_holiday_is_skipped_without_a_market_call(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given the fortnight of Thanksgiving 2026 (Thursday November 26th)
+    run = run_weekly(
+        date(2026, 11, 23),
+        source=lambda clock, synthetic: ScriptedFailures(synthetic, clock, {}),
+    )
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    detail = get_batch_detail(conn, run.output["batch_id"])
+    thanksgiving = next(c for c in detail.checkpoints if c.checkpoint_date == date(2026, 11, 26))
+    # Then the holiday is skipped with its name, and no market call was made that day
+    assert thanksgiving.status == "skipped"
+    assert thanksgiving.skip_reason == "NYSE holiday: Thanksgiving Day"
+    assert isinstance(run.source, ScriptedFailures)
+    assert date(2026, 11, 26) not in {day for day, _ in run.source.calls}
+    assert run.output["checkpoints_computed"] == 9
+
+
+def test_wake_up_instants_move_an_hour_in_utc_across_daylight_saving(
+    run_weekly: RunWeekly,
+) -> None:
+    # Given the fortnight in which New York leaves daylight saving time (November 1st)
+    run = run_weekly(date(2026, 10, 26))
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    generate = next(
+        e
+        for e in run.report.events
+        if e["type"] == "TaskStateExited"
+        and e["stateExitedEventDetails"]["name"] == "GeneratePicks"
+    )
+    import json
+
+    schedule = json.loads(generate["stateExitedEventDetails"]["output"])["schedule"]
+    wake = {item["checkpoint_date"]: item["wake_at"] for item in schedule}
+    # Then 17:15 in New York is 21:15 UTC before the change and 22:15 UTC after it
+    assert wake["2026-10-31"] == "2026-10-31T21:15:00Z"
+    assert wake["2026-11-01"] == "2026-11-01T22:15:00Z"
+    assert wake["2026-11-08"] == "2026-11-08T22:15:00Z"
+    # And the Waits slept until those instants (the simulated clock ends on the last one)
+    assert run.clock.now() >= datetime(2026, 11, 8, 22, 15, tzinfo=UTC)
+
+
+def test_a_transient_market_failure_is_retried_then_succeeds(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    day = date(2026, 6, 3)
+    run = run_weekly(
+        JUNE_1,
+        source=lambda clock, synthetic: ScriptedFailures(
+            synthetic, clock, {day: [MarketDataUnavailable("SPY", "HTTP 503 from Alpha Vantage")]}
+        ),
+    )
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert run.report.invocations["CheckpointFunction"] == 15  # 14 + one retry
+    assert len(run.report.retry_sleeps) == 1
+    checkpoint = next(
+        c
+        for c in get_batch_detail(conn, run.output["batch_id"]).checkpoints
+        if c.checkpoint_date == day
+    )
+    assert checkpoint.status == "computed"
+
+
+def test_a_rate_limit_storm_is_ridden_out_with_backoff(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    day = date(2026, 6, 4)
+    storm = [MarketDataRateLimited("AAPL", "Alpha Vantage: rate limit") for _ in range(4)]
+    run = run_weekly(
+        JUNE_1, source=lambda clock, synthetic: ScriptedFailures(synthetic, clock, {day: storm})
+    )
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert len(run.report.retry_sleeps) == 4
+    # Full jitter: every back-off is at most its capped exponential interval
+    assert all(0 <= s <= 3600 for s in run.report.retry_sleeps)
+    checkpoint = next(
+        c
+        for c in get_batch_detail(conn, run.output["batch_id"]).checkpoints
+        if c.checkpoint_date == day
+    )
+    assert checkpoint.status == "computed"
+
+
+def test_a_close_that_never_arrives_is_a_skipped_day_not_a_failed_batch(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    day = date(2026, 6, 5)
+    run = run_weekly(JUNE_1, source=lambda clock, synthetic: NeverPublished(synthetic, missing=day))
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    detail = get_batch_detail(conn, run.output["batch_id"])
+    assert detail.batch.status == "completed"
+    checkpoint = next(c for c in detail.checkpoints if c.checkpoint_date == day)
+    assert checkpoint.status == "skipped"
+    assert checkpoint.skip_reason == "close never published (MarketDataNotReady)"
+    # Retried 6 times, then recorded as missing, and the reason is in events
+    assert run.report.invocations["CheckpointFunction"] == 14 + 6 + 1
+    skipped = [
+        e for e in list_events(conn, detail.batch.id) if e.event_type == "checkpoint_skipped"
+    ]
+    assert len(skipped) == 1
+    assert skipped[0].payload["checkpoint_date"] == "2026-06-05"
+    assert "no close for 2026-06-05 yet" in skipped[0].payload["cause"]
+
+
+def test_an_unrecoverable_failure_fails_the_batch_and_leaves_no_partial_checkpoint(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    day = date(2026, 6, 3)
+    run = run_weekly(
+        JUNE_1,
+        source=lambda clock, synthetic: ScriptedFailures(
+            synthetic, clock, {day: [MarketDataPremiumOnly("SPY", "premium endpoint")]}
+        ),
+    )
+    # Then the execution failed with the error's name, and stopped looping
+    assert run.report.status == "FAILED"
+    assert run.report.error == "MarketDataPremiumOnly"
+    assert run.report.states_entered()[-2:] == ["MarkBatchFailed", "WeeklyRunFailed"]
+    batch_id = conn.execute("SELECT id FROM batches").fetchone()[0]  # type: ignore[index]
+    detail = get_batch_detail(conn, batch_id)
+    assert detail.batch.status == "failed"
+    assert [c.checkpoint_date for c in detail.checkpoints] == [
+        date(2026, 5, 29),
+        JUNE_1,
+        date(2026, 6, 2),
+    ]
+    failure = next(e for e in list_events(conn, batch_id) if e.event_type == "batch_failed")
+    assert failure.payload["error"] == "MarketDataPremiumOnly"
+    assert "premium endpoint" in failure.payload["cause"]
+
+
+def test_the_same_monday_twice_fails_fast_and_leaves_the_first_batch_untouched(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    first = run_weekly(JUNE_1, picker=PICKS)
+    before = get_batch_detail(conn, first.output["batch_id"])
+    events_before = _count(conn, "events")
+    # When the same Monday runs again
+    second = run_weekly(JUNE_1, picker=PICKS)
+    # Then it ends as BatchAlreadyExists, without a model call or any write
+    assert second.report.status == "FAILED"
+    assert second.report.error == "BatchAlreadyExists"
+    assert "MarkBatchFailed" not in second.report.states_entered()
+    assert second.report.invocations == Counter({"GeneratePicksFunction": 1})
+    assert get_batch_detail(conn, first.output["batch_id"]) == before
+    assert _count(conn, "events") == events_before
+
+
+def test_a_run_date_that_is_not_a_monday_is_refused_and_nothing_is_written(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    run = run_weekly(JUNE_1, execution_input={"run_date": "2026-06-02"})
+    assert run.report.status == "FAILED"
+    assert run.report.error == "InvalidRunDate"
+    assert run.report.cause is not None
+    assert "2026-06-02 is a Tuesday" in run.report.cause
+    for table in ("batches", "events", "checkpoints", "prices"):
+        assert _count(conn, table) == 0
