@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 import psycopg
 
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.events import list_events
+from alpha_monday.db.models import Checkpoint
 from alpha_monday.errors import (
     MarketDataPremiumOnly,
     MarketDataRateLimited,
@@ -32,6 +34,11 @@ def _close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
     ).fetchone()
     assert row is not None
     return Decimal(row[0])
+
+
+def _checkpoint_on(conn: psycopg.Connection, batch_id: str, day: date) -> Checkpoint:
+    detail = get_batch_detail(conn, UUID(batch_id))
+    return next(c for c in detail.checkpoints if c.checkpoint_date == day)
 
 
 def _count(conn: psycopg.Connection, table: str) -> int:
@@ -153,11 +160,7 @@ def test_a_transient_market_failure_is_retried_then_succeeds(
     assert run.report.status == "SUCCEEDED", run.report.cause
     assert run.report.invocations["CheckpointFunction"] == 15  # 14 + one retry
     assert len(run.report.retry_sleeps) == 1
-    checkpoint = next(
-        c
-        for c in get_batch_detail(conn, run.output["batch_id"]).checkpoints
-        if c.checkpoint_date == day
-    )
+    checkpoint = _checkpoint_on(conn, run.output["batch_id"], day)
     assert checkpoint.status == "computed"
 
 
@@ -173,11 +176,7 @@ def test_a_rate_limit_storm_is_ridden_out_with_backoff(
     assert len(run.report.retry_sleeps) == 4
     # Full jitter: every back-off is at most its capped exponential interval
     assert all(0 <= s <= 3600 for s in run.report.retry_sleeps)
-    checkpoint = next(
-        c
-        for c in get_batch_detail(conn, run.output["batch_id"]).checkpoints
-        if c.checkpoint_date == day
-    )
+    checkpoint = _checkpoint_on(conn, run.output["batch_id"], day)
     assert checkpoint.status == "computed"
 
 
