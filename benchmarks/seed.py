@@ -10,10 +10,10 @@ import psycopg
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.migrations import apply_migrations
+from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
 from alpha_monday.db.models import CheckpointRecord, NewBatch, NewPick, NewPickMetric
 from alpha_monday_local import embedded_db
-from alpha_monday_local.paths import MIGRATIONS_DIR, PGDATA_DIR
+from alpha_monday_local.paths import PGDATA_DIR
 
 BENCH_DATABASE = "alpha_monday_bench"
 

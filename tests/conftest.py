@@ -16,9 +16,8 @@ import pytest
 
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.connection import close_connection
-from alpha_monday.db.migrations import apply_migrations
+from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
 from alpha_monday_local import embedded_db
-from alpha_monday_local.paths import MIGRATIONS_DIR
 from alpha_monday_local.template import load_template
 
 DOMAIN_TABLES = (

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from alpha_monday.db.migrations import apply_migrations, rollback_migrations
-from alpha_monday_local.paths import MIGRATIONS_DIR
+from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations, rollback_migrations
 
 EXPECTED_ORDER = [
     "0001_batches",

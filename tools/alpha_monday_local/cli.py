@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 
-from alpha_monday.db.migrations import apply_migrations, rollback_migrations
+from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations, rollback_migrations
 from alpha_monday_local import embedded_db, openapi
-from alpha_monday_local.paths import MIGRATIONS_DIR, PGDATA_DIR
+from alpha_monday_local.paths import PGDATA_DIR
 from alpha_monday_local.template import load_template
 
 
@@ -102,6 +103,18 @@ def _run_week(args: argparse.Namespace) -> int:
     return 0 if report.status == "SUCCEEDED" or report.error == "BatchAlreadyExists" else 1
 
 
+def _migrate_remote(args: argparse.Namespace) -> int:
+    from alpha_monday_local.remote import migrate_remote  # noqa: PLC0415
+
+    succeeded, payload = migrate_remote(args.stack_name)
+    print(json.dumps(payload, indent=2))
+    if not succeeded:
+        print(f"migrations FAILED on {args.stack_name}", file=sys.stderr)
+        return 1
+    print(f"migrations applied on {args.stack_name}: {payload.get('applied') or 'none pending'}")
+    return 0
+
+
 def _monday(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -133,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(handler=_serve)
+
+    remote = commands.add_parser(
+        "migrate-remote", help="apply migrations to a deployed stack's database (AWS credentials)"
+    )
+    remote.add_argument("--stack-name", required=True)
+    remote.set_defaults(handler=_migrate_remote)
 
     openapi_command = commands.add_parser("openapi", help="write shared/openapi.json")
     openapi_command.add_argument("--check", action="store_true", help="fail if it would change")

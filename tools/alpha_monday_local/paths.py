@@ -3,6 +3,5 @@
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SHARED_DIR = PROJECT_ROOT / "shared"
 PGDATA_DIR = PROJECT_ROOT / ".pgdata"

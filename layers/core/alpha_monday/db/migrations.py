@@ -6,6 +6,9 @@ from pathlib import Path
 
 from yoyo import get_backend, read_migrations
 
+# A link to the project's top-level migrations/, so the layer ships the very same files.
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
 
 def yoyo_url(database_url: str) -> str:
     """yoyo picks its driver from the URL scheme; psycopg 3 is `postgresql+psycopg`."""

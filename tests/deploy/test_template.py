@@ -1,0 +1,158 @@
+"""template.yaml read with CloudFormation tags: wiring, privileges, logs, tracing, alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alpha_monday_local.template import functions, handler_file
+
+Template = dict[str, Any]
+
+
+def _resources(template: Template, kind: str) -> dict[str, dict[str, Any]]:
+    return {n: r for n, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def _statements(template: Template) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, resource in template["Resources"].items():
+        for policy in resource.get("Properties", {}).get("Policies", []) or []:
+            if isinstance(policy, dict) and "Statement" in policy:
+                for statement in policy["Statement"]:
+                    yield name, statement
+        if resource["Type"] == "AWS::IAM::Policy":
+            yield from ((name, s) for s in resource["Properties"]["PolicyDocument"]["Statement"])
+
+
+def test_every_function_handler_file_exists(template: Template) -> None:
+    for name, properties in functions(template).items():
+        path, function = handler_file(properties)
+        assert path.is_file(), name
+        assert f"{function}" in path.read_text(), name
+
+
+def test_functions_share_the_one_layer_and_the_runtime(template: Template) -> None:
+    globals_ = template["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.11"
+    assert globals_["Layers"] == [{"Ref": "CoreLayer"}]
+    layer = template["Resources"]["CoreLayer"]
+    assert layer["Properties"]["ContentUri"] == "layers/core/"
+    assert layer["Metadata"]["BuildMethod"] == "python3.11"
+    assert len(_resources(template, "AWS::Serverless::LayerVersion")) == 1
+
+
+def test_no_wildcard_action_anywhere(template: Template) -> None:
+    statements = list(_statements(template))
+    assert statements  # the state machine's log delivery statement at least
+    for name, statement in statements:
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert action != "*", name
+            assert not action.endswith(":*"), (name, action)
+
+
+def test_permissions_come_from_sam_policy_templates(template: Template) -> None:
+    for name, properties in functions(template).items():
+        kinds = {next(iter(p)) for p in properties["Policies"] if isinstance(p, dict)}
+        assert kinds == {"SSMParameterReadPolicy"}, name
+    machine = template["Resources"]["WeeklyRunStateMachine"]["Properties"]
+    invoked = {
+        p["LambdaInvokePolicy"]["FunctionName"]["Ref"]
+        for p in machine["Policies"]
+        if "LambdaInvokePolicy" in p
+    }
+    substituted = {v["Fn::GetAtt"][0] for v in machine["DefinitionSubstitutions"].values()}
+    assert invoked == substituted
+
+
+def test_every_log_group_has_a_retention_and_every_function_logs_to_one(
+    template: Template,
+) -> None:
+    log_groups = _resources(template, "AWS::Logs::LogGroup")
+    for name, group in log_groups.items():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+    for name, properties in functions(template).items():
+        assert properties["LoggingConfig"]["LogGroup"]["Ref"] in log_groups, name
+    machine = template["Resources"]["WeeklyRunStateMachine"]["Properties"]
+    destination = machine["Logging"]["Destinations"][0]["CloudWatchLogsLogGroup"]
+    assert destination["LogGroupArn"]["Fn::GetAtt"][0] in log_groups
+
+
+def test_tracing_is_on_for_functions_state_machine_and_api(template: Template) -> None:
+    assert template["Globals"]["Function"]["Tracing"] == "Active"
+    machine = template["Resources"]["WeeklyRunStateMachine"]["Properties"]
+    assert machine["Tracing"] == {"Enabled": True}
+    assert template["Resources"]["ReadApi"]["Properties"]["TracingEnabled"] is True
+
+
+def test_the_schedule_is_monday_morning_in_new_york_with_retries_and_a_dead_letter_queue(
+    template: Template,
+) -> None:
+    machine = template["Resources"]["WeeklyRunStateMachine"]["Properties"]
+    schedule = machine["Events"]["MondayMorning"]
+    assert schedule["Type"] == "ScheduleV2"
+    properties = schedule["Properties"]
+    assert properties["ScheduleExpression"] == "cron(0 8 ? * MON *)"
+    assert properties["ScheduleExpressionTimezone"] == "America/New_York"
+    assert properties["State"] == {"Ref": "ScheduleState"}
+    assert properties["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    assert properties["DeadLetterConfig"]["Type"] == "SQS"
+
+
+def test_the_api_stage_is_throttled(template: Template) -> None:
+    (settings,) = template["Resources"]["ReadApi"]["Properties"]["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] > 0
+    assert settings["ThrottlingBurstLimit"] > 0
+
+
+def test_migrations_run_on_every_deploy_that_changes_them(template: Template) -> None:
+    migrations = template["Resources"]["DatabaseMigrations"]
+    assert migrations["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["MigrateFunction", "Arn"]}
+    # The layer carries migrations/; a new layer version re-runs the custom resource.
+    assert migrations["Properties"]["CoreLayerVersion"] == {"Ref": "CoreLayer"}
+
+
+@pytest.mark.parametrize(
+    ("namespace", "metric"),
+    [
+        ("AWS/States", "ExecutionsFailed"),
+        ("AWS/States", "ExecutionsTimedOut"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/ApiGateway", "5XXError"),
+    ],
+)
+def test_alarms_notify_the_alarm_topic(template: Template, namespace: str, metric: str) -> None:
+    alarms = _resources(template, "AWS::CloudWatch::Alarm").values()
+    matching = []
+    for alarm in alarms:
+        properties = alarm["Properties"]
+        stats = [
+            m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m
+        ]
+        if properties.get("MetricName") == metric and properties.get("Namespace") == namespace:
+            matching.append((alarm, set()))
+        elif stats and all(
+            s["MetricName"] == metric and s["Namespace"] == namespace for s in stats
+        ):
+            matching.append((alarm, {s["Dimensions"][0]["Value"]["Ref"] for s in stats}))
+    assert len(matching) == 1
+    alarm, watched_functions = matching[0]
+    assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    if namespace == "AWS/Lambda":
+        assert watched_functions == set(functions(template))
+
+
+def test_secrets_are_parameter_names_not_values(template: Template) -> None:
+    parameters = template["Parameters"]
+    for name in (
+        "DatabaseUrlParameterName",
+        "OpenAiApiKeyParameterName",
+        "AlphaVantageApiKeyParameterName",
+    ):
+        assert parameters[name]["Default"].startswith("alpha-monday/")
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert "DATABASE_URL" not in environment
+    assert environment["DATABASE_URL_PARAMETER"] == {"Fn::Sub": "/${DatabaseUrlParameterName}"}
