@@ -1,7 +1,7 @@
-"""Step Functions task GeneratePicks: the model's picks, their baselines, the new batch."""
+"""Step Functions task GeneratePicks: a new batch (picks, baselines), or resuming one."""
 
-from alpha_monday.workflow.generate_picks import generate_picks
+from alpha_monday.workflow.generate_picks import start_run
 from alpha_monday.workflow.handler import task_handler
 from alpha_monday.workflow.models import GeneratePicksTask
 
-lambda_handler = task_handler(GeneratePicksTask, generate_picks, uses_providers=True)
+lambda_handler = task_handler(GeneratePicksTask, start_run, uses_providers=True)

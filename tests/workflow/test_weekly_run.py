@@ -255,3 +255,43 @@ def test_a_run_date_that_is_not_a_monday_is_refused_and_nothing_is_written(
     assert "2026-06-02 is a Tuesday" in run.report.cause
     for table in ("batches", "events", "checkpoints", "prices"):
         assert _count(conn, table) == 0
+
+
+def test_a_failed_batch_can_be_resumed_to_completion(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given a batch that failed on its third day
+    failed = run_weekly(
+        JUNE_1,
+        source=lambda clock, synthetic: ScriptedFailures(
+            synthetic, clock, {date(2026, 6, 3): [MarketDataPremiumOnly("SPY", "premium")]}
+        ),
+    )
+    assert failed.report.status == "FAILED"
+    row = conn.execute("SELECT id FROM batches").fetchone()
+    assert row is not None
+    batch_id = row[0]
+    recorded_before = get_batch_detail(conn, batch_id).checkpoints
+    # When an operator starts the state machine with {"resume_batch_id": ...}
+    resumed = run_weekly(JUNE_1, execution_input={"resume_batch_id": str(batch_id)})
+    # Then the same batch is tracked to completion, keeping what it had recorded
+    assert resumed.report.status == "SUCCEEDED", resumed.report.cause
+    detail = get_batch_detail(conn, batch_id)
+    assert detail.batch.status == "completed"
+    assert len(detail.checkpoints) == 15
+    assert detail.checkpoints[: len(recorded_before)] == recorded_before
+    types = [e.event_type for e in list_events(conn, batch_id)]
+    assert types == ["picks_generated", "batch_failed", "batch_resumed"]
+
+
+def test_resuming_a_completed_or_unknown_batch_is_refused(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    done = run_weekly(JUNE_1, picker=PICKS)
+    events_before = _count(conn, "events")
+    for resume in (done.output["batch_id"], "00000000-0000-4000-8000-000000000000", "nope"):
+        run = run_weekly(JUNE_1, execution_input={"resume_batch_id": resume})
+        assert run.report.status == "FAILED"
+        assert run.report.error == "BatchNotResumable"
+    assert get_batch_detail(conn, done.output["batch_id"]).batch.status == "completed"
+    assert _count(conn, "events") == events_before

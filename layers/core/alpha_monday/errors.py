@@ -34,6 +34,10 @@ class InvalidRunDate(AlphaMondayError):
     """A run date that is not a Monday, or not a date at all."""
 
 
+class BatchNotResumable(AlphaMondayError):
+    """A resume request for a batch that is unknown, malformed or already completed."""
+
+
 class MarketDataError(AlphaMondayError):
     """A market data failure about one symbol; the message names the symbol and the reason."""
 

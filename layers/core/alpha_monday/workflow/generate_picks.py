@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
-from alpha_monday.db.batches import batch_id_for_run_date, create_batch, list_batches
+from alpha_monday.db.batches import (
+    batch_id_for_run_date,
+    create_batch,
+    get_batch_detail,
+    list_batches,
+    set_batch_status,
+)
 from alpha_monday.db.connection import get_connection
-from alpha_monday.db.models import NewBatch, NewPick
+from alpha_monday.db.events import append_event
+from alpha_monday.db.models import BatchDetail, NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import (
     last_session_before,
@@ -16,7 +24,13 @@ from alpha_monday.domain.calendar import (
     parse_iso_date,
 )
 from alpha_monday.domain.picks import PastBatch, PastPick, PickRequest
-from alpha_monday.errors import BatchAlreadyExists, InvalidRunDate, MarketDataUnknownSymbol
+from alpha_monday.errors import (
+    BatchAlreadyExists,
+    BatchNotFound,
+    BatchNotResumable,
+    InvalidRunDate,
+    MarketDataUnknownSymbol,
+)
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import dependencies
 from alpha_monday.workflow.models import (
@@ -147,14 +161,20 @@ def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
         )
     logger.append_keys(batch_id=str(detail.batch.id))
     logger.info("batch created", extra={"tickers": tickers, "attempts": len(result.attempts)})
-    schedule = checkpoint_schedule(run_date)
+    return _tracking_plan(detail)
+
+
+def _tracking_plan(detail: BatchDetail) -> GeneratePicksResult:
+    """What the loop needs: the batch, its picks and the 14 wake-up instants."""
+    batch = detail.batch
+    schedule = checkpoint_schedule(batch.run_date)
     return GeneratePicksResult(
-        batch_id=detail.batch.id,
-        run_date=run_date,
-        baseline_date=baseline_date,
-        model=result.model,
-        benchmark_symbol=benchmark,
-        benchmark_initial_price=benchmark_close,
+        batch_id=batch.id,
+        run_date=batch.run_date,
+        baseline_date=detail.checkpoints[0].checkpoint_date,
+        model=batch.model or "unknown",
+        benchmark_symbol=batch.benchmark_symbol,
+        benchmark_initial_price=batch.benchmark_initial_price,
         picks=[
             PickSummary(ticker=p.ticker, action=p.action, initial_price=p.initial_price)
             for p in detail.picks
@@ -163,3 +183,38 @@ def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
         schedule=schedule,
         loop=CheckpointLoop(cursor=0, current=schedule[0]),
     )
+
+
+def resume_batch(batch_id: UUID) -> GeneratePicksResult:
+    """Track an existing batch again (after a failure): no new picks, the same fortnight.
+
+    A failed batch becomes active again; checkpoints already recorded are rewritten with
+    the same values (they are idempotent), the missing ones are filled in.
+    """
+    logger.append_keys(batch_id=str(batch_id))
+    with translated_database_errors():
+        conn = get_connection()
+        try:
+            detail = get_batch_detail(conn, batch_id)
+        except BatchNotFound:
+            raise BatchNotResumable(f"there is no batch {batch_id} to resume") from None
+        if detail.batch.status == "completed":
+            raise BatchNotResumable(f"batch {batch_id} is completed; there is nothing to resume")
+        with conn.transaction():
+            if set_batch_status(conn, batch_id, "active", from_status="failed"):
+                append_event(conn, batch_id, "batch_resumed", {"previous_status": "failed"})
+        detail = get_batch_detail(conn, batch_id)
+    logger.info("batch resumed")
+    return _tracking_plan(detail)
+
+
+def start_run(task: GeneratePicksTask) -> GeneratePicksResult:
+    """GeneratePicks: a new batch for a Monday, or `{"resume_batch_id": ...}` to resume one."""
+    resume = task.execution_input.get("resume_batch_id")
+    if resume is None:
+        return generate_picks(task)
+    try:
+        batch_id = UUID(str(resume))
+    except ValueError:
+        raise BatchNotResumable(f"resume_batch_id {resume!r} is not a batch id") from None
+    return resume_batch(batch_id)
