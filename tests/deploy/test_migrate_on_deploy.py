@@ -55,6 +55,12 @@ def migrate(
     reset_settings_cache()
 
 
+def _point_at_an_unreachable_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://deployer:hunter2@127.0.0.1:9/alpha")
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT_SECONDS", "1")
+    reset_settings_cache()
+
+
 def _event(request_type: str, response_url: str) -> dict[str, Any]:
     event: dict[str, Any] = json.loads(
         (SHARED_DIR / "events/migrate_custom_resource_create.json").read_text()
@@ -113,9 +119,7 @@ def test_a_failed_migration_fails_the_deploy_without_leaking_the_url(
 ) -> None:
     _, invoke = migrate
     response_url, received = cloudformation
-    monkeypatch.setenv("DATABASE_URL", "postgresql://deployer:hunter2@127.0.0.1:9/alpha")
-    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT_SECONDS", "1")
-    reset_settings_cache()
+    _point_at_an_unreachable_database(monkeypatch)
     invoke(_event("Update", response_url))
     (answer,) = received
     assert answer["Status"] == "FAILED"
@@ -131,8 +135,6 @@ def test_direct_invocation_migrates_and_fails_loudly(
     assert first["status"] == "SUCCESS"
     assert "0007_provider_call_budget" in first["applied"]
     assert invoke({})["applied"] == []
-    monkeypatch.setenv("DATABASE_URL", "postgresql://deployer:hunter2@127.0.0.1:9/alpha")
-    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT_SECONDS", "1")
-    reset_settings_cache()
+    _point_at_an_unreachable_database(monkeypatch)
     with pytest.raises(RuntimeError, match="migrations failed"):
         invoke({})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -169,3 +170,31 @@ def test_a_scheduled_run_derives_its_monday_from_the_start_time(
 def test_a_manual_run_date_must_be_a_monday(bad: object) -> None:
     with pytest.raises(InvalidRunDate):
         resolve_run_date(GeneratePicksTask(execution_input={"run_date": bad}))
+
+
+@pytest.mark.parametrize(
+    ("function", "missing"),
+    [
+        ("GeneratePicksFunction", "OPENAI_API_KEY_PARAMETER"),
+        ("CheckpointFunction", "OPENAI_API_KEY_PARAMETER"),
+        ("HealthFunction", "DATABASE_URL_PARAMETER"),
+        ("CompleteBatchFunction", "DATABASE_URL_PARAMETER"),
+    ],
+)
+def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
+    function: str, missing: str, template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alpha_monday.config import reset_settings_cache
+    from alpha_monday.errors import ConfigurationError
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", function)
+    # A fresh container: the read handlers' shared module is imported anew.
+    monkeypatch.delitem(sys.modules, "alpha_monday.api.handler", raising=False)
+    if missing != "DATABASE_URL_PARAMETER":
+        monkeypatch.setenv("DATABASE_URL_PARAMETER", "/alpha-monday/dev/database-url")
+    reset_settings_cache()
+    try:
+        with pytest.raises(ConfigurationError, match=missing):
+            load_handler(functions(template)[function])
+    finally:
+        reset_settings_cache()

@@ -17,6 +17,8 @@ from alpha_monday.errors import (
     MarketDataRateLimited,
     MarketDataUnavailable,
 )
+from alpha_monday.integrations.offline import SyntheticMarket
+from alpha_monday_local.sfn_runner import SimulatedClock
 from tests.workflow.conftest import (
     FixedPicker,
     NeverPublished,
@@ -39,6 +41,12 @@ def _close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
 def _checkpoint_on(conn: psycopg.Connection, batch_id: str, day: date) -> Checkpoint:
     detail = get_batch_detail(conn, UUID(batch_id))
     return next(c for c in detail.checkpoints if c.checkpoint_date == day)
+
+
+def _premium_only_on_june_3(clock: SimulatedClock, synthetic: SyntheticMarket) -> ScriptedFailures:
+    """An unrecoverable market data error on the third day of the fortnight."""
+    failure = MarketDataPremiumOnly("SPY", "premium endpoint")
+    return ScriptedFailures(synthetic, clock, {date(2026, 6, 3): [failure]})
 
 
 def _count(conn: psycopg.Connection, table: str) -> int:
@@ -204,13 +212,7 @@ def test_a_close_that_never_arrives_is_a_skipped_day_not_a_failed_batch(
 def test_an_unrecoverable_failure_fails_the_batch_and_leaves_no_partial_checkpoint(
     run_weekly: RunWeekly, conn: psycopg.Connection
 ) -> None:
-    day = date(2026, 6, 3)
-    run = run_weekly(
-        JUNE_1,
-        source=lambda clock, synthetic: ScriptedFailures(
-            synthetic, clock, {day: [MarketDataPremiumOnly("SPY", "premium endpoint")]}
-        ),
-    )
+    run = run_weekly(JUNE_1, source=_premium_only_on_june_3)
     # Then the execution failed with the error's name, and stopped looping
     assert run.report.status == "FAILED"
     assert run.report.error == "MarketDataPremiumOnly"
@@ -261,12 +263,7 @@ def test_a_failed_batch_can_be_resumed_to_completion(
     run_weekly: RunWeekly, conn: psycopg.Connection
 ) -> None:
     # Given a batch that failed on its third day
-    failed = run_weekly(
-        JUNE_1,
-        source=lambda clock, synthetic: ScriptedFailures(
-            synthetic, clock, {date(2026, 6, 3): [MarketDataPremiumOnly("SPY", "premium")]}
-        ),
-    )
+    failed = run_weekly(JUNE_1, source=_premium_only_on_june_3)
     assert failed.report.status == "FAILED"
     row = conn.execute("SELECT id FROM batches").fetchone()
     assert row is not None

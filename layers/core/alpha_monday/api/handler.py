@@ -6,7 +6,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from alpha_monday.api.resolver import app
+from alpha_monday.config import database_settings
 from alpha_monday.observability import logger
+
+# Read at cold start (without fetching the secret), so a missing setting names itself.
+database_settings()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

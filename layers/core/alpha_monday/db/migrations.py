@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from yoyo import get_backend, read_migrations
 
@@ -18,27 +21,28 @@ def yoyo_url(database_url: str) -> str:
     return database_url
 
 
-def apply_migrations(database_url: str, migrations_dir: Path) -> list[str]:
-    """Apply what is pending; safe to run twice (and concurrently: yoyo takes a lock)."""
+@contextmanager
+def _locked(database_url: str) -> Iterator[Any]:
+    """yoyo's backend holding its lock, so concurrent runs (two deploys) take turns."""
     backend = get_backend(yoyo_url(database_url))
     try:
-        migrations = read_migrations(str(migrations_dir))
         with backend.lock():
-            pending = backend.to_apply(migrations)
-            backend.apply_migrations(pending)
+            yield backend
     finally:
         backend.connection.close()
+
+
+def apply_migrations(database_url: str, migrations_dir: Path) -> list[str]:
+    """Apply what is pending, oldest first; running it again applies nothing."""
+    with _locked(database_url) as backend:
+        pending = backend.to_apply(read_migrations(str(migrations_dir)))
+        backend.apply_migrations(pending)
     return [migration.id for migration in pending]
 
 
 def rollback_migrations(database_url: str, migrations_dir: Path) -> list[str]:
     """Roll every applied migration back, newest first."""
-    backend = get_backend(yoyo_url(database_url))
-    try:
-        migrations = read_migrations(str(migrations_dir))
-        with backend.lock():
-            applied = backend.to_rollback(migrations)
-            backend.rollback_migrations(applied)
-    finally:
-        backend.connection.close()
+    with _locked(database_url) as backend:
+        applied = backend.to_rollback(read_migrations(str(migrations_dir)))
+        backend.rollback_migrations(applied)
     return [migration.id for migration in applied]
