@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -19,6 +22,7 @@ from alpha_monday.domain.market_data import MarketData
 from alpha_monday.errors import BatchNotActive, InvalidRunDate
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.rate_limit import CallLimiter
+from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
 from alpha_monday.workflow.generate_picks import resolve_run_date
 from alpha_monday.workflow.models import GeneratePicksTask
@@ -198,3 +202,28 @@ def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
             load_handler(functions(template)[function])
     finally:
         reset_settings_cache()
+
+
+def test_workflow_logs_are_json_with_the_batch_and_the_checkpoint_date(invoke: Any) -> None:
+    # Given a second handler on the service logger, with the logger's own JSON formatter
+    stream = io.StringIO()
+    capture = logging.StreamHandler(stream)
+    capture.setFormatter(logger.registered_formatter)
+    logger.addHandler(capture)
+    try:
+        batch_id = _new_batch(invoke)["batch_id"]
+        invoke(
+            "CheckpointFunction",
+            {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"},
+        )
+    finally:
+        logger.removeHandler(capture)
+    # Then each line is JSON, and the checkpoint's carries the batch and the date
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    computed = next(r for r in records if r["message"] == "checkpoint computed")
+    assert computed["batch_id"] == batch_id
+    assert computed["checkpoint_date"] == "2026-06-02"
+    assert computed["service"] == "alpha-monday"
+    assert computed["function_name"] == "CheckpointFunction"
+    created = next(r for r in records if r["message"] == "batch created")
+    assert created["run_date"] == "2026-06-01"
