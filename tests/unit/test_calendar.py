@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -70,4 +70,4 @@ def test_last_session_strictly_before(day: date, previous: date) -> None:
     ],
 )
 def test_checkpoint_instant_follows_daylight_saving(day: date, instant: datetime) -> None:
-    assert market_instant_utc(day) == instant
+    assert market_instant_utc(day, time(17, 15)) == instant

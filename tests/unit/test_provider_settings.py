@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import time
 
 import pytest
 
@@ -25,6 +26,7 @@ def test_defaults_follow_the_design() -> None:
     assert settings.alpha_vantage_daily_limit == 25
     assert settings.alpha_vantage_min_interval_seconds == 1.0
     assert settings.benchmark_symbol == "SPY"
+    assert settings.checkpoint_local_time == time(17, 15)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +47,14 @@ def test_openai_time_budget_must_fit_the_lambda_timeout() -> None:
     environ = {"OPENAI_TIMEOUT_SECONDS": "60", "GENERATE_PICKS_TIMEOUT_SECONDS": "120"}
     with pytest.raises(ConfigurationError, match="does not fit"):
         load_provider_settings(environ)
+
+
+def test_the_checkpoint_time_is_configurable_but_not_before_the_close_is_out() -> None:
+    assert load_provider_settings({"CHECKPOINT_LOCAL_TIME": "18:00"}).checkpoint_local_time == (
+        time(18, 0)
+    )
+    with pytest.raises(ConfigurationError, match="CHECKPOINT_LOCAL_TIME"):
+        load_provider_settings({"CHECKPOINT_LOCAL_TIME": "15:00"})
 
 
 def test_a_malformed_tunable_is_named() -> None:

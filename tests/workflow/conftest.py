@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -149,7 +149,3 @@ def run_weekly(database_url: str) -> RunWeekly:
         return WeeklyRun(report=report, clock=clock, source=chosen_source)
 
     return run
-
-
-def started_at(run_date: date) -> datetime:
-    return market_instant_utc(run_date, SCHEDULED_START)

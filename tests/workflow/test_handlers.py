@@ -17,7 +17,6 @@ from alpha_monday.config import load_provider_settings
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import list_events
-from alpha_monday.domain.calendar import market_instant_utc
 from alpha_monday.domain.market_data import MarketData
 from alpha_monday.errors import BatchNotActive, InvalidRunDate
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
@@ -156,7 +155,7 @@ def test_mark_batch_failed_before_any_batch_records_a_run_failure(
 @pytest.mark.parametrize(
     ("started", "monday"),
     [
-        (market_instant_utc(JUNE_1).replace(hour=12), JUNE_1),  # Monday 08:00 New York
+        (datetime(2026, 6, 1, 12, tzinfo=UTC), JUNE_1),  # Monday 08:00 New York
         (datetime(2026, 6, 3, 15, tzinfo=UTC), JUNE_1),  # a late (redriven) start mid-week
         (datetime(2026, 6, 1, 3, tzinfo=UTC), date(2026, 5, 25)),  # still Sunday in New York
     ],

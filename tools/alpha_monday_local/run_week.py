@@ -31,7 +31,7 @@ def latest_finished_monday(now: datetime | None = None) -> date:
     now = now or datetime.now(UTC)
     today = market_date(now)
     monday = today - timedelta(days=today.weekday())
-    while market_instant_utc(monday + FORTNIGHT) > now:
+    while market_instant_utc(monday + FORTNIGHT, provider_settings().checkpoint_local_time) > now:
         monday -= timedelta(weeks=1)
     return monday
 

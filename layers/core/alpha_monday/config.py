@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import time
 from functools import cache
 from typing import TypeVar
 
@@ -150,6 +151,8 @@ class ProviderSettings(BaseModel):
     alpha_vantage_daily_limit: int = Field(default=25, ge=1)
     alpha_vantage_min_interval_seconds: float = Field(default=1.0, ge=0)
     benchmark_symbol: str = Field(default="SPY", pattern=r"^[A-Z]{1,5}$")
+    # When a checkpoint wakes up, New York time; after the close (16:00) and its publication.
+    checkpoint_local_time: time = Field(default=time(17, 15), ge=time(16, 30))
     # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
     generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
 
@@ -180,6 +183,7 @@ _PROVIDER_TUNABLES = (
     "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS",
     "BENCHMARK_SYMBOL",
     "GENERATE_PICKS_TIMEOUT_SECONDS",
+    "CHECKPOINT_LOCAL_TIME",
 )
 
 

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import holidays
 
 MARKET_TIMEZONE = ZoneInfo("America/New_York")
-CHECKPOINT_LOCAL_TIME = time(17, 15)
 SATURDAY = 5
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -45,7 +44,7 @@ def last_session_before(day: date) -> date:
     return candidate
 
 
-def market_instant_utc(day: date, local_time: time = CHECKPOINT_LOCAL_TIME) -> datetime:
+def market_instant_utc(day: date, local_time: time) -> datetime:
     """`local_time` in New York on `day`, as a UTC instant (DST-correct for that date)."""
     return datetime.combine(day, local_time, tzinfo=MARKET_TIMEZONE).astimezone(UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -65,13 +65,13 @@ def resolve_run_date(task: GeneratePicksTask) -> date:
     return run_date
 
 
-def checkpoint_schedule(run_date: date) -> list[ScheduledCheckpoint]:
-    """Checkpoint k on run_date + (k - 1) days, woken after that day's close (UTC, DST-right)."""
+def checkpoint_schedule(run_date: date, local_time: time) -> list[ScheduledCheckpoint]:
+    """Checkpoint k on run_date + (k - 1) days, woken at `local_time` in New York (as UTC)."""
     return [
         ScheduledCheckpoint(
             index=k,
             checkpoint_date=(day := run_date + timedelta(days=k - 1)),
-            wake_at=market_instant_utc(day),
+            wake_at=market_instant_utc(day, local_time),
         )
         for k in range(1, CHECKPOINT_COUNT + 1)
     ]
@@ -167,7 +167,7 @@ def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
 def _tracking_plan(detail: BatchDetail) -> GeneratePicksResult:
     """What the loop needs: the batch, its picks and the 14 wake-up instants."""
     batch = detail.batch
-    schedule = checkpoint_schedule(batch.run_date)
+    schedule = checkpoint_schedule(batch.run_date, dependencies().settings.checkpoint_local_time)
     return GeneratePicksResult(
         batch_id=batch.id,
         run_date=batch.run_date,
