@@ -221,7 +221,8 @@ class LocalWorkflow:
         for key, value in raw_substitutions.items():
             logical_id = value["Fn::GetAtt"][0]
             properties = template_functions[logical_id]
-            self._handlers.setdefault(logical_id, load_handler(properties))
+            if logical_id not in self._handlers:
+                self._handlers[logical_id] = load_handler(properties)
             arn = lambda_client.create_function(
                 FunctionName=logical_id,
                 Runtime="python3.11",
