@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 import psycopg
 
+from alpha_monday.db.call_budget import calls_per_day
+from alpha_monday.integrations.alpha_vantage import PROVIDER
 from benchmarks.seed import fresh_bench_database
 
 
@@ -40,22 +42,15 @@ def main() -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for week in range(args.batches):
             run_date = args.first_monday + timedelta(weeks=week)
-            calls_before = conn.execute(
-                "SELECT coalesce(sum(calls), 0) FROM provider_call_budget"
-            ).fetchone()
-            assert calls_before is not None
+            calls_before = sum(calls_per_day(conn, PROVIDER).values())
             report, detail = run_week(run_date)
-            calls_after = conn.execute(
-                "SELECT coalesce(sum(calls), 0) FROM provider_call_budget"
-            ).fetchone()
-            assert calls_after is not None
             assert detail is not None
             computed = sum(
                 1
                 for c in detail.checkpoints
                 if c.status == "computed" and c.checkpoint_date >= run_date
             )
-            calls = int(calls_after[0]) - int(calls_before[0])
+            calls = sum(calls_per_day(conn, PROVIDER).values()) - calls_before
             naive = 4 * computed + 4
             walls.append(report.wall_seconds)
             print(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from alpha_monday.db.call_budget import calls_made
+from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.prices import cached_closes
 from alpha_monday.domain.market_data import MarketData
@@ -53,7 +53,7 @@ def test_first_read_fetches_each_symbol_once_and_caches_every_close(
     }
     assert sorted(source.calls) == ["AAPL", "MSFT", "SPY"]
     assert cached_closes(conn, ["AAPL"], THURSDAY) == {"AAPL": Decimal("266.25")}
-    assert calls_made(conn, "test", BUDGET_DAY) == 3
+    assert calls_per_day(conn, "test") == {BUDGET_DAY: 3}
 
 
 def test_a_read_the_cache_answers_makes_no_call(database_url: str) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 import psycopg
 import pytest
 
-from alpha_monday.db.call_budget import calls_made
+from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.errors import MarketDataRateLimited
 from alpha_monday.integrations.rate_limit import CallLimiter
 
@@ -57,7 +57,7 @@ def test_concurrent_callers_never_exceed_the_daily_limit(database_url: str) -> N
     assert sorted(granted) == list(range(1, 26))
     assert len(refused) == 8 * 6 - 25
     with psycopg.connect(database_url) as conn:
-        assert calls_made(conn, "concurrency", DAY) == 25
+        assert calls_per_day(conn, "concurrency") == {DAY: 25}
 
 
 def test_concurrent_callers_are_spaced_by_the_minimum_interval(database_url: str) -> None:

@@ -10,6 +10,7 @@ from uuid import UUID
 import psycopg
 
 from alpha_monday.db.batches import get_batch_detail
+from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.events import list_events
 from alpha_monday.db.models import Checkpoint
 from alpha_monday.errors import (
@@ -103,13 +104,11 @@ def test_market_data_calls_of_a_full_batch_stay_within_the_free_tier(
     run_weekly: RunWeekly, conn: psycopg.Connection
 ) -> None:
     run_weekly(JUNE_1, picker=PICKS)
-    calls_per_day = dict(
-        conn.execute("SELECT budget_date, calls FROM provider_call_budget").fetchall()
-    )
+    calls = calls_per_day(conn, "alpha_vantage")
     # 4 baseline calls on Monday, then the day's 4 closes after each session's close
-    assert max(calls_per_day.values()) <= 25
-    assert sum(calls_per_day.values()) == 4 + 4 * 10
-    assert calls_per_day[JUNE_1] == 8
+    assert max(calls.values()) <= 25
+    assert sum(calls.values()) == 4 + 4 * 10
+    assert calls[JUNE_1] == 8
 
 
 def test_an_nyse_holiday_is_skipped_without_a_market_call(

@@ -51,9 +51,11 @@ def reserve_call(
     return calls + 1
 
 
-def calls_made(conn: psycopg.Connection, provider: str, budget_date: date) -> int:
-    row = conn.execute(
-        "SELECT calls FROM provider_call_budget WHERE provider = %s AND budget_date = %s",
-        (provider, budget_date),
-    ).fetchone()
-    return int(row[0]) if row else 0
+def calls_per_day(conn: psycopg.Connection, provider: str) -> dict[date, int]:
+    """How many calls were made to `provider`, by budget day."""
+    rows = conn.execute(
+        "SELECT budget_date, calls FROM provider_call_budget WHERE provider = %s"
+        " ORDER BY budget_date",
+        (provider,),
+    ).fetchall()
+    return dict(rows)
