@@ -111,6 +111,29 @@ def test_a_checkpoint_for_a_finished_batch_is_refused(
     assert get_batch_detail(conn, batch_id) == before
 
 
+def test_a_missing_close_refused_for_a_finished_batch_leaves_no_event(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    # Given a completed batch
+    batch_id = _new_batch(invoke)["batch_id"]
+    set_batch_status(conn, batch_id, "completed", from_status="active")
+    events_before = list_events(conn, batch_id)
+    # When a close that never came is recorded for it
+    with pytest.raises(BatchNotActive):
+        invoke(
+            "CheckpointFunction",
+            {
+                "batch_id": batch_id,
+                "checkpoint_index": 5,
+                "checkpoint_date": "2026-06-05",
+                "close_missing": {"Error": "MarketDataNotReady", "Cause": "not yet"},
+            },
+        )
+    # Then neither the skipped day nor its reason was stored
+    assert list_events(conn, batch_id) == events_before
+    assert len(get_batch_detail(conn, batch_id).checkpoints) == 1
+
+
 def test_complete_batch_is_idempotent(invoke: Any) -> None:
     batch_id = _new_batch(invoke)["batch_id"]
     first = invoke("CompleteBatchFunction", {"batch_id": batch_id})

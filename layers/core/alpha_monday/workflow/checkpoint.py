@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
+
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import get_connection
@@ -15,9 +17,9 @@ from alpha_monday.workflow.dependencies import dependencies
 from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, PickReturn
 
 
-def _skip(task: CheckpointTask, reason: str) -> CheckpointResult:
+def _skip(conn: psycopg.Connection, task: CheckpointTask, reason: str) -> CheckpointResult:
     record_checkpoint(
-        get_connection(),
+        conn,
         CheckpointRecord(
             batch_id=task.batch_id,
             checkpoint_date=task.checkpoint_date,
@@ -35,7 +37,9 @@ def _skip(task: CheckpointTask, reason: str) -> CheckpointResult:
     )
 
 
-def _compute(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
+def _compute(
+    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail
+) -> CheckpointResult:
     batch = detail.batch
     closes = dependencies().market.closes(
         [*(pick.ticker for pick in detail.picks), batch.benchmark_symbol], task.checkpoint_date
@@ -66,7 +70,7 @@ def _compute(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
             )
         )
     record_checkpoint(
-        get_connection(),
+        conn,
         CheckpointRecord(
             batch_id=batch.id,
             checkpoint_date=task.checkpoint_date,
@@ -94,22 +98,25 @@ def run_checkpoint(task: CheckpointTask) -> CheckpointResult:
         batch_id=str(task.batch_id), checkpoint_date=task.checkpoint_date.isoformat()
     )
     with translated_database_errors():
+        conn = get_connection()
         if task.close_missing is not None:
             reason = f"close never published ({task.close_missing.error})"
-            append_event(
-                get_connection(),
-                task.batch_id,
-                "checkpoint_skipped",
-                {
-                    "checkpoint_date": task.checkpoint_date.isoformat(),
-                    "reason": reason,
-                    "error": task.close_missing.error,
-                    "cause": task.close_missing.cause,
-                },
-            )
-            return _skip(task, reason)
+            # The reason and the skipped day are stored together or not at all.
+            with conn.transaction():
+                append_event(
+                    conn,
+                    task.batch_id,
+                    "checkpoint_skipped",
+                    {
+                        "checkpoint_date": task.checkpoint_date.isoformat(),
+                        "reason": reason,
+                        "error": task.close_missing.error,
+                        "cause": task.close_missing.cause,
+                    },
+                )
+                return _skip(conn, task, reason)
         closed = closed_reason(task.checkpoint_date)
         if closed is not None:
             # No session, no market data call.
-            return _skip(task, closed)
-        return _compute(task, get_batch_detail(get_connection(), task.batch_id))
+            return _skip(conn, task, closed)
+        return _compute(conn, task, get_batch_detail(conn, task.batch_id))

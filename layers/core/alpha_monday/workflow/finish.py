@@ -55,22 +55,24 @@ def mark_batch_failed(task: MarkBatchFailedTask) -> MarkBatchFailedResult:
     batch_id = task.batch_id
     with translated_database_errors():
         conn = get_connection()
-        append_event(
-            conn,
-            batch_id,
-            "batch_failed" if batch_id else "run_failed",
-            {
-                "error": error.error,
-                "cause": error.cause,
-                "run_date": task.state.get("run_date"),
-            },
-        )
-        if batch_id is None:
-            outcome = "no_batch_recorded"
-        elif set_batch_status(conn, batch_id, "failed", from_status="active"):
-            outcome = "batch_marked_failed"
-        else:
-            outcome = "batch_already_finished"
+        # The error and the status change are recorded together or not at all.
+        with conn.transaction():
+            append_event(
+                conn,
+                batch_id,
+                "batch_failed" if batch_id else "run_failed",
+                {
+                    "error": error.error,
+                    "cause": error.cause,
+                    "run_date": task.state.get("run_date"),
+                },
+            )
+            if batch_id is None:
+                outcome = "no_batch_recorded"
+            elif set_batch_status(conn, batch_id, "failed", from_status="active"):
+                outcome = "batch_marked_failed"
+            else:
+                outcome = "batch_already_finished"
     logger.error(
         "weekly run failed",
         extra={"batch_id": str(batch_id) if batch_id else None, "error": error.error},
