@@ -1,10 +1,14 @@
 """One connection per process, reused across warm Lambda invocations.
 
-It is checked before each reuse and replaced when the server dropped it, so a database
-restart costs one reconnect instead of a failed invocation.
+It is checked before reuse and replaced when the server dropped it, so a database
+restart costs one reconnect instead of a failed invocation. The check is a round trip,
+so it is made when the connection sat idle (a new invocation), not on every call within
+one step, where the same connection was handed out moments ago.
 """
 
 from __future__ import annotations
+
+import time
 
 import psycopg
 from psycopg import pq
@@ -12,7 +16,10 @@ from psycopg import pq
 from alpha_monday.config import database_settings
 from alpha_monday.errors import DatabaseUnavailable
 
+RECHECK_AFTER_IDLE_SECONDS = 1.0
+
 _connection: psycopg.Connection | None = None
+_handed_out_at = 0.0
 
 
 def connect(database_url: str, connect_timeout_seconds: int) -> psycopg.Connection:
@@ -40,13 +47,21 @@ def _is_usable(connection: psycopg.Connection) -> bool:
 
 
 def get_connection() -> psycopg.Connection:
-    global _connection  # noqa: PLW0603 - the warm-container cache is this module's purpose
+    global _connection, _handed_out_at  # noqa: PLW0603 - the warm container's cache
+    # Wall-clock time: it moves on while a Lambda sandbox is frozen, a monotonic clock may not.
+    now = time.time()
+    recently_used = now - _handed_out_at < RECHECK_AFTER_IDLE_SECONDS
+    if _connection is not None and not _connection.closed and recently_used:
+        _handed_out_at = now
+        return _connection
     if _connection is not None and _is_usable(_connection):
+        _handed_out_at = now
         return _connection
     if _connection is not None:
         _connection.close()
     settings = database_settings()
     _connection = connect(settings.database_url.reveal(), settings.connect_timeout_seconds)
+    _handed_out_at = now
     return _connection
 
 
