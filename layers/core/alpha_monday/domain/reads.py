@@ -13,12 +13,9 @@ from alpha_monday.errors import BatchNotFound
 
 
 def check_database() -> None:
-    """Raises DatabaseUnavailable unless the database answers.
-
-    Getting the connection is the check: a new one has just connected, a reused one was
-    pinged before being handed out.
-    """
-    get_connection()
+    """Raises DatabaseUnavailable unless the database answers a query now."""
+    with translated_database_errors():
+        get_connection().execute("SELECT 1")
 
 
 def latest_batch() -> BatchDetail:
