@@ -183,12 +183,16 @@ class LocalWorkflow:
             moto_logger = logging.getLogger("moto")
             stack.callback(moto_logger.setLevel, moto_logger.level)
             moto_logger.setLevel(logging.CRITICAL)
-            for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-                stack.enter_context(patch.dict(os.environ, {variable: "local"}))
             # moto compares Wait timestamps (UTC) with the naive local time: make that UTC.
             # (Registered first, so the zone is reset after the environment is restored.)
             stack.callback(time.tzset)
-            stack.enter_context(patch.dict(os.environ, {"AWS_DEFAULT_REGION": REGION, "TZ": "UTC"}))
+            local_aws = {
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": REGION,
+                "TZ": "UTC",
+            }
+            stack.enter_context(patch.dict(os.environ, local_aws))
             time.tzset()
             stack.enter_context(
                 mock_aws(
