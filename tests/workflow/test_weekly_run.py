@@ -13,6 +13,7 @@ from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.events import list_events
 from alpha_monday.db.models import Checkpoint
+from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
 from alpha_monday.errors import (
     MarketDataPremiumOnly,
     MarketDataRateLimited,
@@ -291,3 +292,34 @@ def test_resuming_a_completed_or_unknown_batch_is_refused(
         assert run.report.error == "BatchNotResumable"
     assert get_batch_detail(conn, done.output["batch_id"]).batch.status == "completed"
     assert _count(conn, "events") == events_before
+
+
+def test_the_picker_is_shown_its_track_record_of_completed_batches(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given a completed batch two weeks earlier
+    first = run_weekly(JUNE_1, picker=PICKS)
+    final = next(
+        c
+        for c in reversed(get_batch_detail(conn, first.output["batch_id"]).checkpoints)
+        if c.status == "computed"
+    )
+    # When the next batch asks for picks
+    seen: list[PickRequest] = []
+
+    class RecordingPicker(FixedPicker):
+        def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+            seen.append(request)
+            return super().pick(request, check_ticker)
+
+    run_weekly(
+        date(2026, 6, 15), picker=RecordingPicker(("AMD", "BUY"), ("KO", "SELL"), ("V", "BUY"))
+    )
+    # Then the request holds that batch's picks and their final returns vs the benchmark
+    (request,) = seen
+    (past,) = request.track_record
+    assert past.run_date == JUNE_1
+    assert {(p.ticker, p.action, p.final_vs_benchmark_pct) for p in past.picks} == {
+        (m.ticker, a, m.vs_benchmark_pct)
+        for m, a in zip(final.metrics, ("BUY", "SELL", "BUY"), strict=True)
+    }

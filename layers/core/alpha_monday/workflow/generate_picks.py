@@ -15,7 +15,7 @@ from alpha_monday.db.batches import (
 )
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import append_event
-from alpha_monday.db.models import BatchDetail, NewBatch, NewPick
+from alpha_monday.db.models import BatchDetail, BatchSummary, NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import (
     last_session_before,
@@ -77,32 +77,26 @@ def checkpoint_schedule(run_date: date, local_time: time) -> list[ScheduledCheck
     ]
 
 
+def _past_batch(item: BatchSummary) -> PastBatch:
+    """A completed batch's picks with their final return vs the benchmark."""
+    metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
+    final = {metric.pick_id: metric.vs_benchmark_pct for metric in metrics}
+    return PastBatch(
+        run_date=item.batch.run_date,
+        picks=tuple(
+            PastPick(
+                ticker=pick.ticker,
+                action=pick.action,
+                final_vs_benchmark_pct=final.get(pick.id),
+            )
+            for pick in item.picks
+        ),
+    )
+
+
 def _track_record(run_date: date) -> tuple[PastBatch, ...]:
     page = list_batches(get_connection(), limit=TRACK_RECORD_BATCHES, before=run_date)
-    return tuple(
-        PastBatch(
-            run_date=item.batch.run_date,
-            picks=tuple(
-                PastPick(
-                    ticker=pick.ticker,
-                    action=pick.action,
-                    final_vs_benchmark_pct=next(
-                        (
-                            metric.vs_benchmark_pct
-                            for metric in item.latest_checkpoint.metrics
-                            if metric.pick_id == pick.id
-                        ),
-                        None,
-                    )
-                    if item.latest_checkpoint
-                    else None,
-                )
-                for pick in item.picks
-            ),
-        )
-        for item in page.items
-        if item.batch.status == "completed"
-    )
+    return tuple(_past_batch(item) for item in page.items if item.batch.status == "completed")
 
 
 def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
