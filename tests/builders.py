@@ -50,20 +50,20 @@ def new_batch(
 
 
 def computed_checkpoint(
-    detail: BatchDetail, checkpoint_date: date, pick_return: str = "1.5"
+    detail: BatchDetail, checkpoint_date: date, pick_return: str = "1.500000"
 ) -> CheckpointRecord:
     return CheckpointRecord(
         batch_id=detail.batch.id,
         checkpoint_date=checkpoint_date,
         status="computed",
         benchmark_price=Decimal("404.00"),
-        benchmark_return_pct=Decimal("1.0"),
+        benchmark_return_pct=Decimal("1.000000"),
         metrics=tuple(
             NewPickMetric(
                 pick_id=pick.id,
                 current_price=pick.initial_price * Decimal("1.015"),
                 absolute_return_pct=Decimal(pick_return),
-                vs_benchmark_pct=Decimal(pick_return) - Decimal("1.0"),
+                vs_benchmark_pct=Decimal(pick_return) - Decimal("1.000000"),
             )
             for pick in detail.picks
         ),

@@ -23,6 +23,8 @@ from alpha_monday_local.template import load_template
 DOMAIN_TABLES = (
     "events",
     "pick_checkpoint_metrics",
+    "pick_checkpoint_skips",
+    "pick_split_adjustments",
     "checkpoints",
     "picks",
     "batches",

@@ -67,7 +67,7 @@ def test_latest_returns_the_newest_batch_in_detail(
     assert baseline["benchmark_return_pct"] is None
     assert baseline["metrics"] == []
     assert first["is_baseline"] is False
-    assert first["benchmark_return_pct"] == "1.0"
+    assert first["benchmark_return_pct"] == "1.000000"
     assert first["metrics"][0]["ticker"] == "AAPL"
     assert first["metrics"][0]["current_price"] == "101.50000"
     assert response.headers["Cache-Control"] == "public, max-age=60"
@@ -93,8 +93,8 @@ def test_batches_lists_summaries_newest_first_with_latest_returns(
         {"ticker": "NVDA", "action": "BUY"},
     ]
     latest = first["latest_checkpoint"]
-    assert latest["benchmark_return_pct"] == "1.0"
-    assert [m["vs_benchmark_pct"] for m in latest["metrics"]] == ["0.5", "0.5", "0.5"]
+    assert latest["benchmark_return_pct"] == "1.000000"
+    assert [m["vs_benchmark_pct"] for m in latest["metrics"]] == ["0.500000"] * 3
     assert response.body["next_cursor"] == second["run_date"]
 
 

@@ -52,7 +52,7 @@ def _count(conn: psycopg.Connection, table: str) -> int:
         ),
         (
             "INSERT INTO pick_checkpoint_metrics (id, checkpoint_id, pick_id, current_price,"
-            " absolute_return_pct, vs_benchmark_pct) VALUES (%s, %s, %s, 1, 0, 0)",
+            " absolute_return_pct, vs_benchmark_pct) VALUES (%s, %s, %s, 1, 0.000000, 0.000000)",
             (uuid.uuid4(), uuid.uuid4(), uuid.uuid4()),
             pg_errors.ForeignKeyViolation,
         ),

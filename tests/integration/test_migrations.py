@@ -16,6 +16,9 @@ EXPECTED_ORDER = [
     "0005_events",
     "0006_prices",
     "0007_provider_call_budget",
+    "0008_final_sane_sourced_prices",
+    "0009_fair_scoring_at_scale_6",
+    "0010_pick_skips_and_splits",
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -149,9 +149,12 @@ def test_events_round_trip_with_their_payload(conn: psycopg.Connection) -> None:
 def test_cached_closes_round_trip_exactly(conn: psycopg.Connection) -> None:
     # Given closes stored for a symbol
     day = FIRST_MONDAY
-    store_closes(conn, "AAPL", {day: Decimal("187.4400"), day + timedelta(days=1): Decimal("1")})
-    store_closes(conn, "AAPL", {day: Decimal("187.4500")})  # a correction overwrites
+    after_the_fortnight = datetime(2026, 2, 1, tzinfo=UTC)
+    later = {day: Decimal("187.4400"), day + timedelta(days=1): Decimal("1")}
+    store_closes(conn, "alpha_vantage", "AAPL", later, after_the_fortnight)
+    # a correction overwrites
+    store_closes(conn, "alpha_vantage", "AAPL", {day: Decimal("187.4500")}, after_the_fortnight)
     # When they are read for a date
-    closes = cached_closes(conn, ["AAPL", "MSFT"], day)
+    closes = cached_closes(conn, "alpha_vantage", ["AAPL", "MSFT"], day, timedelta(minutes=30))
     # Then the exact decimal comes back, and an unknown symbol is absent
     assert closes == {"AAPL": Decimal("187.4500")}

@@ -20,11 +20,11 @@ SELECT gen_random_uuid(), b.id, t.ticker, 'BUY', 'seeded', 100
 FROM batches b CROSS JOIN (VALUES ('AAA'), ('BBB'), ('CCC')) AS t(ticker);
 INSERT INTO checkpoints (id, batch_id, checkpoint_date, status, benchmark_price,
                          benchmark_return_pct)
-SELECT gen_random_uuid(), b.id, b.run_date + d, 'computed', 400, 0
+SELECT gen_random_uuid(), b.id, b.run_date + d, 'computed', 400, 0.000000
 FROM batches b CROSS JOIN generate_series(-3, 13) AS d WHERE d >= 0 OR d = -3;
 INSERT INTO pick_checkpoint_metrics (id, checkpoint_id, pick_id, current_price,
                                      absolute_return_pct, vs_benchmark_pct)
-SELECT gen_random_uuid(), c.id, p.id, 101, 1, 1
+SELECT gen_random_uuid(), c.id, p.id, 101, 1.000000, 1.000000
 FROM checkpoints c JOIN picks p ON p.batch_id = c.batch_id;
 UPDATE batches SET status = 'completed';
 ANALYZE;
@@ -79,14 +79,14 @@ def test_latest_and_keyset_page_use_the_run_date_index(seeded: psycopg.Connectio
 
 def test_cached_close_lookup_uses_the_primary_key(conn: psycopg.Connection) -> None:
     conn.execute(
-        "INSERT INTO prices (symbol, trading_date, close, fetched_at)"
-        " SELECT 'S' || (n % 500), DATE '2020-01-01' + (n / 500), 10, now()"
+        "INSERT INTO prices (source, symbol, trading_date, close, fetched_at)"
+        " SELECT 'alpha_vantage', 'S' || (n % 500), DATE '2020-01-01' + (n / 500), 10, now()"
         " FROM generate_series(0, 49999) AS n"
     )
     conn.execute("ANALYZE prices")
     plan = _plan(
         conn,
-        "SELECT close FROM prices WHERE symbol = ANY(%s) AND trading_date = %s",
-        (["S1", "S2"], "2020-02-01"),
+        "SELECT close FROM prices WHERE source = %s AND symbol = ANY(%s) AND trading_date = %s",
+        ("alpha_vantage", ["S1", "S2"], "2020-02-01"),
     )
     assert "prices_pkey" in plan

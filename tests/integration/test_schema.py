@@ -40,6 +40,18 @@ EXPECTED_COLUMNS = {
         "absolute_return_pct": ("numeric", "NO"),
         "vs_benchmark_pct": ("numeric", "NO"),
     },
+    "pick_checkpoint_skips": {
+        "id": ("uuid", "NO"),
+        "checkpoint_id": ("uuid", "NO"),
+        "pick_id": ("uuid", "NO"),
+        "reason": ("text", "NO"),
+    },
+    "pick_split_adjustments": {
+        "id": ("uuid", "NO"),
+        "pick_id": ("uuid", "NO"),
+        "effective_date": ("date", "NO"),
+        "split_factor": ("numeric", "NO"),
+    },
     "events": {
         "id": ("uuid", "NO"),
         "created_at": ("timestamp with time zone", "NO"),
@@ -48,6 +60,7 @@ EXPECTED_COLUMNS = {
         "payload": ("jsonb", "NO"),
     },
     "prices": {
+        "source": ("text", "NO"),
         "symbol": ("text", "NO"),
         "trading_date": ("date", "NO"),
         "close": ("numeric", "NO"),
@@ -61,6 +74,9 @@ EXPECTED_FOREIGN_KEYS = {
     ("pick_checkpoint_metrics", "checkpoint_id", "checkpoints", "id"),
     ("pick_checkpoint_metrics", "pick_id", "picks", "id"),
     ("events", "batch_id", "batches", "id"),
+    ("pick_checkpoint_skips", "checkpoint_id", "checkpoints", "id"),
+    ("pick_checkpoint_skips", "pick_id", "picks", "id"),
+    ("pick_split_adjustments", "pick_id", "picks", "id"),
 }
 
 EXPECTED_UNIQUE = {
@@ -68,6 +84,8 @@ EXPECTED_UNIQUE = {
     ("picks", ("batch_id", "ticker")),
     ("checkpoints", ("batch_id", "checkpoint_date")),
     ("pick_checkpoint_metrics", ("checkpoint_id", "pick_id")),
+    ("pick_checkpoint_skips", ("checkpoint_id", "pick_id")),
+    ("pick_split_adjustments", ("pick_id", "effective_date")),
 }
 
 EXPECTED_INDEXES = {
@@ -77,7 +95,10 @@ EXPECTED_INDEXES = {
     ("pick_checkpoint_metrics", ("pick_id",)),
     ("events", ("batch_id",)),
     ("events", ("event_type",)),
-    ("prices", ("symbol", "trading_date")),
+    ("prices", ("source", "symbol", "trading_date")),
+    ("pick_checkpoint_skips", ("checkpoint_id",)),
+    ("pick_checkpoint_skips", ("pick_id",)),
+    ("pick_split_adjustments", ("pick_id",)),
 }
 
 

@@ -45,9 +45,10 @@ def test_closes_are_parsed_as_exact_decimals_by_date() -> None:
         )
     )
     # When the closes are fetched
-    closes = source.daily_closes("AAPL")
+    series = source.daily_closes("AAPL")
     # Then every close comes back exactly, and the request was TIME_SERIES_DAILY compact
-    assert closes == {
+    assert series.rejected == {}
+    assert series.closes == {
         date(2026, 11, 19): Decimal("266.2500"),
         date(2026, 11, 20): Decimal("268.5600"),
     }
@@ -69,9 +70,9 @@ def test_closes_are_parsed_as_exact_decimals_by_date() -> None:
         (av_json({"Meta Data": {}}), MarketDataUnavailable, "no daily series"),
         (httpx.Response(200, text="<html>oops"), MarketDataUnavailable, "malformed JSON"),
         (
-            av_json({"Time Series (Daily)": {"2026-11-20": {"1. open": "1"}}}),
+            av_json({"Time Series (Daily)": {"latest": {"4. close": "1"}}}),
             MarketDataUnavailable,
-            "malformed close",
+            "no dated bars",
         ),
         (httpx.Response(429, text="slow down"), MarketDataRateLimited, "HTTP 429"),
         (httpx.Response(503, text="unavailable"), MarketDataUnavailable, "HTTP 503"),
@@ -81,7 +82,7 @@ def test_closes_are_parsed_as_exact_decimals_by_date() -> None:
     ],
     ids=[
         "error-message", "empty-series", "note", "information-rate-limit", "premium",
-        "empty-payload", "no-series", "malformed-json", "malformed-close", "http-429",
+        "empty-payload", "no-series", "malformed-json", "no-dated-bars", "http-429",
         "http-503", "http-500", "timeout", "connect-error",
     ],
 )  # fmt: skip
@@ -97,3 +98,45 @@ def test_each_failure_is_a_named_error_that_names_the_symbol(
     # The key is in the request URL; it must never reach an error message or its cause.
     assert API_KEY not in str(raised.value)
     assert raised.value.__cause__ is None or API_KEY not in str(raised.value.__cause__)
+
+
+def test_a_bar_without_a_sane_close_is_reported_not_returned() -> None:
+    # Given a series with one good bar and one without a close
+    source, _ = _source(
+        av_json(
+            {
+                "Time Series (Daily)": {
+                    "2026-11-20": {"4. close": "268.5600"},
+                    "2026-11-19": {"1. open": "1"},
+                }
+            }
+        )
+    )
+    # When it is fetched
+    series = source.daily_closes("AAPL")
+    # Then the good close is returned and the bad bar is reported with the reason
+    assert series.closes == {date(2026, 11, 20): Decimal("268.5600")}
+    assert series.rejected == {date(2026, 11, 19): "no close in the bar"}
+
+
+def test_split_history_is_parsed_from_the_free_splits_endpoint() -> None:
+    # Given Alpha Vantage's SPLITS answer for a stock that split twice
+    source, scripted = _source(
+        av_json(
+            {
+                "symbol": "NVDA",
+                "data": [
+                    {"effective_date": "2024-06-10", "split_factor": "10.0000"},
+                    {"effective_date": "2021-07-20", "split_factor": "4.0000"},
+                ],
+            }
+        )
+    )
+    # When the splits are fetched
+    splits = source.splits("NVDA")
+    # Then each comes back with its effective date and exact factor
+    assert [(s.effective_date, s.factor) for s in splits] == [
+        (date(2024, 6, 10), Decimal("10.0000")),
+        (date(2021, 7, 20), Decimal("4.0000")),
+    ]
+    assert scripted.requests[0].url.params["function"] == "SPLITS"

@@ -19,14 +19,14 @@ from alpha_monday.domain.calendar import (
     [
         (date(2026, 11, 21), "weekend"),  # Saturday
         (date(2026, 11, 22), "weekend"),  # Sunday
-        (date(2026, 4, 3), "NYSE holiday: Good Friday"),
-        (date(2026, 11, 26), "NYSE holiday: Thanksgiving Day"),
-        (date(2026, 7, 3), "NYSE holiday: Independence Day (observed)"),  # July 4 is Saturday
-        (date(2026, 6, 19), "NYSE holiday: Juneteenth National Independence Day"),
-        (date(2026, 1, 19), "NYSE holiday: Martin Luther King Jr. Day"),
+        (date(2026, 4, 3), "holiday: Good Friday"),
+        (date(2026, 11, 26), "holiday: Thanksgiving Day"),
+        (date(2026, 7, 3), "holiday: Independence Day (observed)"),  # July 4 is Saturday
+        (date(2026, 6, 19), "holiday: Juneteenth National Independence Day"),
+        (date(2026, 1, 19), "holiday: Martin Luther King Jr. Day"),
         (
             date(2025, 1, 9),
-            "NYSE holiday: National Day of Mourning for former President Jimmy Carter",
+            "holiday: National Day of Mourning for former President Jimmy Carter",
         ),
     ],
 )

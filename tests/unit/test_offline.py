@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -21,24 +22,40 @@ REQUEST = PickRequest(
 
 def test_synthetic_series_is_compact_sessions_only_and_deterministic() -> None:
     market = SyntheticMarket(now=lambda: TUESDAY_EVENING)
-    series = market.daily_closes("AAPL")
+    series = market.daily_closes("AAPL").closes
     assert len(series) == 100
     assert all(is_session(day) for day in series)
     assert max(series) == date(2026, 11, 24)
     assert date(2026, 11, 26) not in series  # Thanksgiving
-    assert SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("AAPL") == series
-    assert market.daily_closes("MSFT") != series
+    assert SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("AAPL").closes == series
+    assert market.daily_closes("MSFT").closes != series
 
 
 def test_a_close_appears_only_after_it_is_published() -> None:
-    series = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("SPY")
+    series = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("SPY").closes
     assert max(series) == date(2026, 11, 23)
 
 
 def test_history_does_not_change_as_time_passes() -> None:
-    earlier = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("NVDA")
-    later = SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("NVDA")
+    earlier = SyntheticMarket(now=lambda: TUESDAY_NOON).daily_closes("NVDA").closes
+    later = SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("NVDA").closes
     assert later[date(2026, 11, 20)] == earlier[date(2026, 11, 20)]
+
+
+@pytest.mark.parametrize(("symbol", "low", "high"), [("SPY", 450, 750), ("T", 15, 40)])
+def test_synthetic_prices_sit_near_the_tickers_real_level(
+    symbol: str, low: float, high: float
+) -> None:
+    closes = SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes(symbol).closes
+    assert all(low < close < high for close in closes.values())
+
+
+def test_synthetic_daily_moves_are_near_real_volatility() -> None:
+    closes = list(SyntheticMarket(now=lambda: TUESDAY_EVENING).daily_closes("SPY").closes.values())
+    moves = [abs(b / a - 1) for a, b in itertools.pairwise(closes)]
+    # SPY moves about 1 % a day (16 % a year); never the 2-4 % of a random toy
+    assert 0.004 < float(sum(moves)) / len(moves) < 0.015
+    assert max(moves) < 0.06
 
 
 def test_unknown_symbols_are_rejected_like_the_real_source() -> None:

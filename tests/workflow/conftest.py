@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
-from decimal import Decimal
+from datetime import date, time, timedelta
 from typing import Any, Protocol
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from alpha_monday.config import load_provider_settings
 from alpha_monday.db.connection import get_connection
 from alpha_monday.domain.calendar import market_date, market_instant_utc
-from alpha_monday.domain.market_data import DailyCloseSource, MarketData
+from alpha_monday.domain.market_data import DailyCloseSource, DailySeries, MarketData
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
     Picker,
@@ -29,6 +28,7 @@ from alpha_monday.domain.picks import (
     ProposedPicks,
     TickerCheck,
 )
+from alpha_monday.domain.splits import Split
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.rate_limit import CallLimiter
 from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
@@ -75,13 +75,20 @@ class ScriptedFailures:
     name: str = "the scripted market"
     calls: list[tuple[date, str]] = field(default_factory=list)
 
-    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
+    @property
+    def source_id(self) -> str:
+        return self.inner.source_id
+
+    def daily_closes(self, symbol: str) -> DailySeries:
         day = market_date(self.clock.now())
         self.calls.append((day, symbol))
         queue = self.failures.get(day)
         if queue:
             raise queue.pop(0)
         return self.inner.daily_closes(symbol)
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        return self.inner.splits(symbol)
 
 
 @dataclass
@@ -92,10 +99,17 @@ class NeverPublished:
     missing: date
     name: str = "a market that skips a day"
 
-    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
+    @property
+    def source_id(self) -> str:
+        return self.inner.source_id
+
+    def daily_closes(self, symbol: str) -> DailySeries:
         series = self.inner.daily_closes(symbol)
-        series.pop(self.missing, None)
-        return series
+        closes = {day: close for day, close in series.closes.items() if day != self.missing}
+        return DailySeries(closes=closes, rejected=series.rejected)
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        return self.inner.splits(symbol)
 
 
 class SourceFactory(Protocol):
@@ -139,7 +153,13 @@ def run_weekly(database_url: str) -> RunWeekly:
         )
         dependencies = WorkflowDependencies(
             settings=load_provider_settings({}),
-            market=MarketData(get_connection, chosen_source, limiter),
+            market=MarketData(
+                get_connection,
+                chosen_source,
+                limiter,
+                now=clock.now,
+                final_margin=timedelta(minutes=30),
+            ),
             picker=picker or ScriptedPicker(),
         )
         with using_dependencies(dependencies):

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -18,7 +18,7 @@ from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import list_events
 from alpha_monday.domain.market_data import MarketData
-from alpha_monday.errors import BatchNotActive, InvalidRunDate
+from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.rate_limit import CallLimiter
 from alpha_monday.observability import logger
@@ -49,6 +49,8 @@ def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
                 sleep=lambda _: None,
                 today=AFTER_THE_FORTNIGHT.date,
             ),
+            now=lambda: AFTER_THE_FORTNIGHT,
+            final_margin=timedelta(minutes=30),
         ),
         picker=ScriptedPicker(),
     )
@@ -134,11 +136,45 @@ def test_a_missing_close_refused_for_a_finished_batch_leaves_no_event(
     assert len(get_batch_detail(conn, batch_id).checkpoints) == 1
 
 
+def _record_fortnight(invoke: Any, batch_id: str) -> None:
+    for index in range(1, 15):
+        day = JUNE_1 + timedelta(days=index - 1)
+        invoke(
+            "CheckpointFunction",
+            {"batch_id": batch_id, "checkpoint_index": index, "checkpoint_date": day.isoformat()},
+        )
+
+
 def test_complete_batch_is_idempotent(invoke: Any) -> None:
+    # Given a batch whose 14 days are recorded
     batch_id = _new_batch(invoke)["batch_id"]
+    _record_fortnight(invoke, batch_id)
+    # When it is completed twice
     first = invoke("CompleteBatchFunction", {"batch_id": batch_id})
+    # Then the second changes nothing
     assert first["status"] == "completed"
+    assert first["checkpoints_computed"] + first["checkpoints_skipped"] == 14
     assert invoke("CompleteBatchFunction", {"batch_id": batch_id}) == first
+
+
+def test_complete_batch_refuses_a_fortnight_with_missing_days(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    # Given a batch with its baseline and only its first three days
+    batch_id = _new_batch(invoke)["batch_id"]
+    for index in range(1, 4):
+        day = JUNE_1 + timedelta(days=index - 1)
+        invoke(
+            "CheckpointFunction",
+            {"batch_id": batch_id, "checkpoint_index": index, "checkpoint_date": day.isoformat()},
+        )
+    before = get_batch_detail(conn, batch_id)
+    # When CompleteBatch runs
+    with pytest.raises(BatchIncomplete, match="lacks 11 of its 14 days"):
+        invoke("CompleteBatchFunction", {"batch_id": batch_id})
+    # Then the batch stays active and unchanged
+    assert get_batch_detail(conn, batch_id) == before
+    assert before.batch.status == "active"
 
 
 def test_mark_batch_failed_records_the_error_and_fails_an_active_batch(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import TypeVar
 
@@ -151,15 +151,31 @@ class ProviderSettings(BaseModel):
     alpha_vantage_daily_limit: int = Field(default=25, ge=1)
     alpha_vantage_min_interval_seconds: float = Field(default=1.0, ge=0)
     benchmark_symbol: str = Field(default="SPY", pattern=r"^[A-Z]{1,5}$")
-    # When a checkpoint wakes up, New York time; after the close (16:00) and its publication.
-    checkpoint_local_time: time = Field(default=time(17, 15), ge=time(16, 30))
+    # A bar for day D is D's close only if fetched at 16:00 New York + this margin or later.
+    final_close_margin_minutes: int = Field(default=30, ge=0, le=360)
+    # When a checkpoint wakes up, New York time; after the close is final.
+    checkpoint_local_time: time = Field(default=time(17, 15))
     # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
     generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
+
+    @property
+    def final_close_margin(self) -> timedelta:
+        return timedelta(minutes=self.final_close_margin_minutes)
 
     @property
     def picker_worst_case_seconds(self) -> float:
         calls = (self.openai_max_retries + 1) * (self.picker_max_reasks + 1)
         return self.openai_timeout_seconds * calls
+
+    @model_validator(mode="after")
+    def _checkpoints_wake_after_the_close_is_final(self) -> ProviderSettings:
+        final_at = datetime.combine(date.min, time(16, 0)) + self.final_close_margin
+        if self.checkpoint_local_time < final_at.time():
+            raise ValueError(
+                f"CHECKPOINT_LOCAL_TIME {self.checkpoint_local_time:%H:%M} is before the close "
+                f"is final ({final_at:%H:%M} New York, FINAL_CLOSE_MARGIN_MINUTES after 16:00)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _picker_fits_in_the_lambda_timeout(self) -> ProviderSettings:
@@ -184,6 +200,7 @@ _PROVIDER_TUNABLES = (
     "BENCHMARK_SYMBOL",
     "GENERATE_PICKS_TIMEOUT_SECONDS",
     "CHECKPOINT_LOCAL_TIME",
+    "FINAL_CLOSE_MARGIN_MINUTES",
 )
 
 

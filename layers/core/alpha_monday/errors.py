@@ -34,6 +34,10 @@ class InvalidRunDate(AlphaMondayError):
     """A run date that is not a Monday, or not a date at all."""
 
 
+class BatchIncomplete(AlphaMondayError):
+    """CompleteBatch found a day of the fortnight (or the baseline) not recorded."""
+
+
 class BatchNotResumable(AlphaMondayError):
     """A resume request for a batch that is unknown, malformed or already completed."""
 
@@ -64,7 +68,11 @@ class MarketDataUnavailable(MarketDataError):
 
 
 class MarketDataNotReady(MarketDataError):
-    """The close for a session date is not published yet; it may be later."""
+    """The close for a session date is not published yet (or not final yet); it may be later."""
+
+
+class MarketDataInvalidClose(MarketDataError):
+    """The close sent for the asked date is not a sane price; a later answer may be."""
 
 
 class PickerError(AlphaMondayError):

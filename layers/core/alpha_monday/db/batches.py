@@ -32,13 +32,23 @@ _BATCH_COLUMNS = (
     "b.status, b.model"
 )
 _PICK_COLUMNS = (
-    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, p.initial_price"
+    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, "
+    "p.initial_price, "
+    "(SELECT coalesce(json_agg(json_build_object("
+    "'effective_date', a.effective_date, 'split_factor', a.split_factor::text)"
+    " ORDER BY a.effective_date), '[]'::json)"
+    " FROM pick_split_adjustments a WHERE a.pick_id = p.id) AS split_adjustments"
 )
 _CHECKPOINT_COLUMNS = (
     "c.id AS checkpoint_id, c.batch_id, c.checkpoint_date, c.status AS checkpoint_status, "
     "c.benchmark_price, c.benchmark_return_pct, c.skip_reason, "
     "m.pick_id AS metric_pick_id, mp.ticker AS metric_ticker, m.current_price, "
-    "m.absolute_return_pct, m.vs_benchmark_pct"
+    "m.absolute_return_pct, m.vs_benchmark_pct, "
+    "(SELECT coalesce(json_agg(json_build_object("
+    "'pick_id', s.pick_id, 'ticker', sp.ticker, 'reason', s.reason) ORDER BY sp.ticker),"
+    " '[]'::json)"
+    " FROM pick_checkpoint_skips s JOIN picks sp ON sp.id = s.pick_id"
+    " WHERE s.checkpoint_id = c.id) AS skipped_picks"
 )
 
 # The batch and its picks in one statement; NULL batch_id means "the latest batch".
@@ -104,6 +114,7 @@ def _pick_from_row(row: Mapping[str, Any]) -> Pick | None:
         action=row["action"],
         reasoning=row["reasoning"],
         initial_price=row["initial_price"],
+        split_adjustments=row["split_adjustments"],
     )
 
 
@@ -145,6 +156,7 @@ def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint
             benchmark_return_pct=row["benchmark_return_pct"],
             skip_reason=row["skip_reason"],
             metrics=tuple(metrics[checkpoint_id]),
+            skipped_picks=row["skipped_picks"],
         )
         for checkpoint_id, row in heads.items()
     ]

@@ -34,8 +34,31 @@ ON CONFLICT (checkpoint_id, pick_id) DO UPDATE SET
 """
 
 
+_UPSERT_PICK_SKIP_SQL = """
+INSERT INTO pick_checkpoint_skips (id, checkpoint_id, pick_id, reason)
+VALUES (%s, %s, %s, %s)
+ON CONFLICT (checkpoint_id, pick_id) DO UPDATE SET reason = EXCLUDED.reason
+"""
+
+_INSERT_SPLIT_ADJUSTMENT_SQL = """
+INSERT INTO pick_split_adjustments (id, pick_id, effective_date, split_factor)
+VALUES (%s, %s, %s, %s)
+ON CONFLICT (pick_id, effective_date) DO NOTHING
+"""
+
+# A pick is either scored or skipped on a day: a rerun that scores it drops the skip, and
+# the other way round.
+_DROP_STALE_METRICS_SQL = (
+    "DELETE FROM pick_checkpoint_metrics WHERE checkpoint_id = %s AND NOT (pick_id = ANY(%s))"
+)
+_DROP_STALE_SKIPS_SQL = (
+    "DELETE FROM pick_checkpoint_skips WHERE checkpoint_id = %s AND NOT (pick_id = ANY(%s))"
+)
+
+
 def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUID | None:
-    """Upsert a checkpoint and its metric rows in one transaction.
+    """Upsert a checkpoint, its metric rows, its skipped picks and any split confirmed that
+    day, in one transaction.
 
     Returns the checkpoint's id, or None when a computed checkpoint already holds that date
     and the record only says it was skipped (the computed one stays). The database refuses
@@ -57,6 +80,22 @@ def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUI
         if row is None:
             return None
         checkpoint_id: UUID = row[0]
+        cursor.executemany(
+            _INSERT_SPLIT_ADJUSTMENT_SQL,
+            [
+                (uuid4(), adjustment.pick_id, adjustment.effective_date, adjustment.split_factor)
+                for adjustment in record.split_adjustments
+            ],
+        )
+        scored = [metric.pick_id for metric in record.metrics]
+        cursor.execute(_DROP_STALE_METRICS_SQL, (checkpoint_id, scored))
+        cursor.execute(
+            _DROP_STALE_SKIPS_SQL, (checkpoint_id, [s.pick_id for s in record.pick_skips])
+        )
+        cursor.executemany(
+            _UPSERT_PICK_SKIP_SQL,
+            [(uuid4(), checkpoint_id, skip.pick_id, skip.reason) for skip in record.pick_skips],
+        )
         cursor.executemany(
             _UPSERT_METRIC_SQL,
             [

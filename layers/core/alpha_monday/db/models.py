@@ -28,6 +28,13 @@ class Batch(Row):
     model: str | None
 
 
+class SplitAdjustment(Row):
+    """A confirmed split: the pick's baseline is divided by `split_factor` from that date on."""
+
+    effective_date: date
+    split_factor: Decimal
+
+
 class Pick(Row):
     id: UUID
     batch_id: UUID
@@ -35,6 +42,15 @@ class Pick(Row):
     action: PickAction
     reasoning: str
     initial_price: Decimal
+    split_adjustments: tuple[SplitAdjustment, ...] = ()
+
+
+class PickSkip(Row):
+    """A pick without returns on a computed day, and why."""
+
+    pick_id: UUID
+    ticker: str
+    reason: str
 
 
 class PickMetric(Row):
@@ -54,6 +70,7 @@ class Checkpoint(Row):
     benchmark_return_pct: Decimal | None
     skip_reason: str | None
     metrics: tuple[PickMetric, ...] = ()
+    skipped_picks: tuple[PickSkip, ...] = ()
 
 
 class BatchDetail(Row):
@@ -100,8 +117,20 @@ class NewPickMetric(Row):
     vs_benchmark_pct: Decimal
 
 
+class NewPickSkip(Row):
+    pick_id: UUID
+    reason: str
+
+
+class NewSplitAdjustment(Row):
+    pick_id: UUID
+    effective_date: date
+    split_factor: Decimal
+
+
 class CheckpointRecord(Row):
-    """A checkpoint to upsert: computed with its metrics, or skipped with the reason."""
+    """A checkpoint to upsert: computed with its metrics (and the picks it could not score),
+    or skipped with the reason."""
 
     batch_id: UUID
     checkpoint_date: date
@@ -110,6 +139,8 @@ class CheckpointRecord(Row):
     benchmark_return_pct: Decimal | None = None
     skip_reason: str | None = None
     metrics: tuple[NewPickMetric, ...] = ()
+    pick_skips: tuple[NewPickSkip, ...] = ()
+    split_adjustments: tuple[NewSplitAdjustment, ...] = ()
 
 
 class Event(Row):

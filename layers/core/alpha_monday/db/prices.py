@@ -1,35 +1,81 @@
-"""The shared cache of daily closes."""
+"""The shared cache of final daily closes, per source (reads never mix sources)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
 
+# A row is read as a close only if it was fetched once that session was over (+ margin):
+# the same rule the writer applies, checked again where the value is used.
+_FINAL = (
+    "fetched_at >= ((trading_date + time '16:00') AT TIME ZONE 'America/New_York')"
+    " + %(margin)s::interval"
+)
+
+_CLOSES_ON_SQL = f"""
+SELECT symbol, close FROM prices
+WHERE source = %(source)s AND symbol = ANY(%(symbols)s) AND trading_date = %(day)s AND {_FINAL}
+"""  # noqa: S608 - a constant condition is interpolated
+
+_PREVIOUS_SQL = f"""
+SELECT DISTINCT ON (symbol) symbol, trading_date, close FROM prices
+WHERE source = %(source)s AND symbol = ANY(%(symbols)s) AND trading_date < %(day)s AND {_FINAL}
+ORDER BY symbol, trading_date DESC
+"""  # noqa: S608
+
 
 def cached_closes(
-    conn: psycopg.Connection, symbols: Iterable[str], trading_date: date
+    conn: psycopg.Connection,
+    source: str,
+    symbols: Iterable[str],
+    trading_date: date,
+    margin: timedelta,
 ) -> dict[str, Decimal]:
-    """Closes already known for `trading_date`, by symbol; unknown symbols are absent."""
+    """Final closes already known for `trading_date`, by symbol; others are absent."""
     rows = conn.execute(
-        "SELECT symbol, close FROM prices WHERE symbol = ANY(%s) AND trading_date = %s",
-        (list(symbols), trading_date),
+        _CLOSES_ON_SQL,
+        {"source": source, "symbols": list(symbols), "day": trading_date, "margin": margin},
     ).fetchall()
     return dict(rows)
 
 
-def store_closes(conn: psycopg.Connection, symbol: str, closes: Mapping[date, Decimal]) -> int:
-    """Upsert every close of a symbol in one statement; returns how many were given."""
+def previous_closes(
+    conn: psycopg.Connection,
+    source: str,
+    symbols: Iterable[str],
+    trading_date: date,
+    margin: timedelta,
+) -> dict[str, tuple[date, Decimal]]:
+    """Each symbol's latest final close before `trading_date`: (date, close)."""
+    rows = conn.execute(
+        _PREVIOUS_SQL,
+        {"source": source, "symbols": list(symbols), "day": trading_date, "margin": margin},
+    ).fetchall()
+    return {symbol: (day, close) for symbol, day, close in rows}
+
+
+def store_closes(
+    conn: psycopg.Connection,
+    source: str,
+    symbol: str,
+    closes: Mapping[date, Decimal],
+    fetched_at: datetime,
+) -> int:
+    """Upsert final closes of a symbol in one statement; returns how many were given.
+
+    The database refuses a row fetched before its session was over, and an insane price.
+    """
     if not closes:
         return 0
     with conn.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO prices (symbol, trading_date, close, fetched_at)"
-            " SELECT %s, d, c, now() FROM unnest(%s::date[], %s::numeric[]) AS t(d, c)"
-            " ON CONFLICT (symbol, trading_date)"
+            "INSERT INTO prices (source, symbol, trading_date, close, fetched_at)"
+            " SELECT %s, %s, d, c, %s FROM unnest(%s::date[], %s::numeric[]) AS t(d, c)"
+            " ON CONFLICT (source, symbol, trading_date)"
             " DO UPDATE SET close = EXCLUDED.close, fetched_at = EXCLUDED.fetched_at",
-            (symbol, list(closes.keys()), list(closes.values())),
+            (source, symbol, fetched_at, list(closes.keys()), list(closes.values())),
         )
     return len(closes)

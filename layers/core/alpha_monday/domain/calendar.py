@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from alpha_monday.domain.skip_reasons import WEEKEND, holiday
+
 MARKET_TIMEZONE = ZoneInfo("America/New_York")
 SATURDAY = 5
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -31,9 +33,9 @@ def is_session(day: date) -> bool:
 def closed_reason(day: date) -> str | None:
     """Why the NYSE is closed on `day`, or None on a session."""
     if day.weekday() >= SATURDAY:
-        return "weekend"
+        return WEEKEND
     name = _nyse_holidays(day.year).get(day)
-    return f"NYSE holiday: {name}" if name else None
+    return holiday(name) if name else None
 
 
 def last_session_before(day: date) -> date:

@@ -1,27 +1,51 @@
-"""Closes for a date: the shared cache first, then the source, at most one fetch per symbol.
+"""Final closes for a date: the shared cache first, then the source, one fetch per symbol.
 
-Every close a fetch returns is cached, so a later checkpoint or another batch usually
-needs no call at all.
+Every final close a fetch returns is cached, so a later checkpoint or another batch usually
+needs no call at all. A bar whose session was not over when it was fetched (16:00 New York
+plus a margin) is never cached nor used; a bar the sanity rules refuse is never stored: for
+another date it is dropped with an event, for the asked date it is an error to retry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
 import psycopg
 
-from alpha_monday.db.prices import cached_closes, store_closes
-from alpha_monday.errors import MarketDataNotReady, MarketDataUnavailable
+from alpha_monday.db.events import append_event
+from alpha_monday.db.prices import cached_closes, previous_closes, store_closes
+from alpha_monday.domain.schedule import close_is_final
+from alpha_monday.domain.splits import Split
+from alpha_monday.errors import (
+    MarketDataInvalidClose,
+    MarketDataNotReady,
+    MarketDataUnavailable,
+    MarketDataUnknownSymbol,
+)
+
+
+@dataclass(frozen=True)
+class DailySeries:
+    """What one fetch returned: sane closes by date, and the dates refused with the reason."""
+
+    closes: dict[date, Decimal]
+    rejected: dict[date, str] = field(default_factory=dict)
 
 
 class DailyCloseSource(Protocol):
     name: str
+    source_id: str
 
-    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
-        """Every close the source has for `symbol` (raises a MarketDataError)."""
+    def daily_closes(self, symbol: str) -> DailySeries:
+        """Every recent bar the source has for `symbol` (raises a MarketDataError)."""
+        ...
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        """The symbol's split history (raises a MarketDataError)."""
         ...
 
 
@@ -31,45 +55,132 @@ class CallGate(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SessionCloses:
+    """The closes of a session date, the close before each, and the symbols the source lost."""
+
+    trading_date: date
+    closes: dict[str, Decimal]
+    previous: dict[str, tuple[date, Decimal]]
+    unknown: dict[str, str] = field(default_factory=dict)
+
+
 class MarketData:
     def __init__(
         self,
         connection: Callable[[], psycopg.Connection],
         source: DailyCloseSource,
         limiter: CallGate,
+        *,
+        now: Callable[[], datetime],
+        final_margin: timedelta,
     ) -> None:
         self._connection = connection
         self.source = source
         self._limiter = limiter
+        self._now = now
+        self._margin = final_margin
 
-    def closes(self, symbols: Iterable[str], trading_date: date) -> dict[str, Decimal]:
-        """The close of each symbol on `trading_date`; the first failure names its symbol."""
+    def session_closes(self, symbols: Iterable[str], trading_date: date) -> SessionCloses:
+        """Each symbol's final close on `trading_date`; a symbol the source does not know is
+        listed in `unknown`, any other failure raises (it names its symbol)."""
         wanted = list(dict.fromkeys(symbols))
-        found = cached_closes(self._connection(), wanted, trading_date)
+        found = self._cached(wanted, trading_date)
+        unknown: dict[str, str] = {}
         for symbol in wanted:
             if symbol not in found:
-                found[symbol] = self._fetch(symbol, trading_date)
-        return {symbol: found[symbol] for symbol in wanted}
+                try:
+                    found[symbol] = self._fetch(symbol, trading_date)
+                except MarketDataUnknownSymbol as error:
+                    unknown[symbol] = error.reason
+        return self._with_previous(found, trading_date, unknown)
+
+    def cached_session_closes(self, symbols: Iterable[str], trading_date: date) -> SessionCloses:
+        """What the cache alone holds for `trading_date` (no call)."""
+        return self._with_previous(self._cached(list(symbols), trading_date), trading_date, {})
 
     def close(self, symbol: str, trading_date: date) -> Decimal:
-        return self.closes([symbol], trading_date)[symbol]
+        session = self.session_closes([symbol], trading_date)
+        if symbol in session.unknown:
+            raise MarketDataUnknownSymbol(symbol, session.unknown[symbol])
+        return session.closes[symbol]
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        """The source's split history of `symbol`: one call, within the shared budget."""
+        self._limiter.acquire(symbol)
+        return self.source.splits(symbol)
+
+    def _cached(self, symbols: list[str], trading_date: date) -> dict[str, Decimal]:
+        return cached_closes(
+            self._connection(), self.source.source_id, symbols, trading_date, self._margin
+        )
+
+    def _with_previous(
+        self, found: dict[str, Decimal], trading_date: date, unknown: dict[str, str]
+    ) -> SessionCloses:
+        previous = previous_closes(
+            self._connection(), self.source.source_id, list(found), trading_date, self._margin
+        )
+        return SessionCloses(
+            trading_date=trading_date, closes=found, previous=previous, unknown=unknown
+        )
 
     def _fetch(self, symbol: str, trading_date: date) -> Decimal:
         self._limiter.acquire(symbol)
         series = self.source.daily_closes(symbol)
-        store_closes(self._connection(), symbol, series)
-        if trading_date in series:
-            return series[trading_date]
-        if trading_date < min(series):
-            raise MarketDataUnavailable(
-                symbol,
-                f"{trading_date} is older than the {len(series)} sessions "
-                f"{self.source.name} returns",
-            )
-        if trading_date > max(series):
+        fetched_at = self._now()
+        final = {
+            day: close
+            for day, close in series.closes.items()
+            if close_is_final(day, fetched_at, self._margin)
+        }
+        conn = self._connection()
+        store_closes(conn, self.source.source_id, symbol, final, fetched_at)
+        self._report_rejected(conn, symbol, series, trading_date)
+        if trading_date in final:
+            return final[trading_date]
+        if trading_date in series.rejected:
+            raise MarketDataInvalidClose(symbol, series.rejected[trading_date])
+        return self._explain_missing(symbol, trading_date, series, fetched_at)
+
+    def _report_rejected(
+        self, conn: psycopg.Connection, symbol: str, series: DailySeries, asked: date
+    ) -> None:
+        # A bad row for another date must not fail the fetch, nor vanish without a trace.
+        for day, reason in sorted(series.rejected.items()):
+            if day != asked:
+                append_event(
+                    conn,
+                    None,
+                    "price_rejected",
+                    {
+                        "source": self.source.source_id,
+                        "symbol": symbol,
+                        "trading_date": day.isoformat(),
+                        "reason": reason,
+                    },
+                )
+
+    def _explain_missing(
+        self, symbol: str, trading_date: date, series: DailySeries, fetched_at: datetime
+    ) -> Decimal:
+        name = self.source.name
+        if trading_date in series.closes:
             raise MarketDataNotReady(
-                symbol, f"no close for {trading_date} yet (latest is {max(series)})"
+                symbol,
+                f"the {trading_date} bar was fetched at {fetched_at.isoformat()}, before that "
+                f"session's close was final",
+            )
+        days = [*series.closes, *series.rejected]
+        if not days or trading_date > max(days):
+            latest = max(days).isoformat() if days else "none"
+            raise MarketDataNotReady(
+                symbol, f"no close for {trading_date} yet (latest is {latest})"
+            )
+        if trading_date < min(days):
+            raise MarketDataUnavailable(
+                symbol, f"{trading_date} is older than the {len(days)} sessions {name} returns"
             )
         raise MarketDataUnavailable(
-            symbol, f"{self.source.name} has no close for {trading_date} (not a session?)"
+            symbol, f"{name} has no close for {trading_date} (not a session?)"
         )

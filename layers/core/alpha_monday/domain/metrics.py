@@ -1,24 +1,52 @@
-"""The returns of DESIGN.md section 3, in exact decimal arithmetic, stored unrounded."""
+"""The returns of DESIGN.md section 3, in exact decimal arithmetic, rounded once.
+
+A BUY is the call "this stock will beat the benchmark", a SELL the call "it will trail it":
+the position taken in the benchmark is subtracted in both directions, so a SELL scores
+positive exactly when the stock does worse than the benchmark, whatever the market did.
+
+Each return is computed from the prices exactly (28 significant digits) and rounded once,
+at the end, to 6 decimal places half-even: the stored value is the published value.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from alpha_monday.db.models import PickAction
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Literal
 
 HUNDRED = Decimal(100)
+RETURN_SCALE = 6
+_QUANTUM = Decimal(1).scaleb(-RETURN_SCALE)
+DIRECTION: dict[Literal["BUY", "SELL"], int] = {"BUY": 1, "SELL": -1}
+
+
+def rounded_return(value: Decimal) -> Decimal:
+    """A percentage at the published scale: 6 decimal places, half-even."""
+    return value.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def price_return_pct(initial_price: Decimal, close: Decimal) -> Decimal:
+    """How far the price moved from its baseline, in percent (unrounded)."""
+    return (close - initial_price) / initial_price * HUNDRED
 
 
 def benchmark_return_pct(benchmark_close: Decimal, benchmark_initial_price: Decimal) -> Decimal:
-    return (benchmark_close - benchmark_initial_price) / benchmark_initial_price * HUNDRED
+    """The benchmark's own return, rounded for storage."""
+    return rounded_return(price_return_pct(benchmark_initial_price, benchmark_close))
 
 
-def absolute_return_pct(action: PickAction, initial_price: Decimal, close: Decimal) -> Decimal:
-    """A BUY gains when the price rises; a SELL (a short) gains when it falls."""
-    if action == "BUY":
-        return (close - initial_price) / initial_price * HUNDRED
-    return (initial_price - close) / initial_price * HUNDRED
+def pick_returns(
+    action: Literal["BUY", "SELL"],
+    initial_price: Decimal,
+    close: Decimal,
+    benchmark_close: Decimal,
+    benchmark_initial_price: Decimal,
+) -> tuple[Decimal, Decimal]:
+    """(absolute_return_pct, vs_benchmark_pct) of one pick, both rounded for storage.
 
-
-def vs_benchmark_pct(absolute_return: Decimal, benchmark_return: Decimal) -> Decimal:
-    return absolute_return - benchmark_return
+    absolute = direction x r_pick (the position's own return: a short for SELL);
+    vs       = direction x (r_pick - r_benchmark).
+    """
+    direction = DIRECTION[action]
+    r_pick = price_return_pct(initial_price, close)
+    r_benchmark = price_return_pct(benchmark_initial_price, benchmark_close)
+    return rounded_return(direction * r_pick), rounded_return(direction * (r_pick - r_benchmark))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 PICKS_PER_BATCH = 3
 TICKER_PATTERN = r"^[A-Z]{1,5}([.-][A-Z])?$"
-PROMPT_VERSION = "2026-11-22.1"
+PROMPT_VERSION = "2026-11-22.2"
 
 Ticker = Annotated[str, StringConstraints(pattern=TICKER_PATTERN)]
 

@@ -18,6 +18,7 @@ from functools import cache
 
 from alpha_monday.config import running_on_lambda
 from alpha_monday.domain.calendar import is_session, market_date, market_instant_utc
+from alpha_monday.domain.market_data import DailySeries
 from alpha_monday.domain.picks import (
     PICKS_PER_BATCH,
     PROMPT_VERSION,
@@ -28,17 +29,30 @@ from alpha_monday.domain.picks import (
     ProposedPicks,
     TickerCheck,
 )
+from alpha_monday.domain.splits import Split
 from alpha_monday.errors import ConfigurationError, MarketDataUnknownSymbol, PickerInvalidOutput
 
-UNIVERSE = (
-    "AAPL", "ABBV", "AMD", "AMZN", "AVGO", "BAC", "COST", "CRM", "CSCO", "CVX", "DIS",
-    "GOOGL", "HD", "INTC", "JNJ", "JPM", "KO", "LLY", "MA", "META", "MRK", "MSFT", "NFLX",
-    "NKE", "NVDA", "ORCL", "PEP", "PFE", "PG", "T", "TSLA", "UNH", "V", "WMT", "XOM",
-)  # fmt: skip
+# Each ticker's rough price level and annual volatility, so offline runs look like a market.
+PROFILES: dict[str, tuple[float, float]] = {
+    "AAPL": (230, 0.28), "ABBV": (180, 0.24), "AMD": (150, 0.50), "AMZN": (200, 0.33),
+    "AVGO": (300, 0.45), "BAC": (45, 0.27), "COST": (900, 0.22), "CRM": (280, 0.35),
+    "CSCO": (60, 0.22), "CVX": (150, 0.25), "DIS": (110, 0.28), "GOOGL": (180, 0.30),
+    "HD": (380, 0.22), "INTC": (25, 0.45), "JNJ": (155, 0.17), "JPM": (240, 0.24),
+    "KO": (68, 0.16), "LLY": (800, 0.35), "MA": (520, 0.21), "META": (600, 0.40),
+    "MRK": (95, 0.24), "MSFT": (430, 0.25), "NFLX": (900, 0.40), "NKE": (75, 0.33),
+    "NVDA": (140, 0.55), "ORCL": (170, 0.38), "PEP": (150, 0.18), "PFE": (27, 0.25),
+    "PG": (165, 0.17), "T": (25, 0.22), "TSLA": (300, 0.60), "UNH": (500, 0.30),
+    "V": (300, 0.20), "WMT": (85, 0.20), "XOM": (115, 0.25),
+}  # fmt: skip
 BENCHMARK = "SPY"
+BENCHMARK_PROFILE = (580.0, 0.16)
+UNIVERSE = tuple(PROFILES)
 WALK_START = date(2022, 1, 3)
 COMPACT_SESSIONS = 100
 CLOSE_PUBLISHED_AT = time(16, 30)
+TRADING_DAYS_PER_YEAR = 252
+# Pull back towards the ticker's level, so prices wander like a market, not off to 0 or 10x.
+MEAN_REVERSION = 0.01
 OFFLINE_MODEL = "offline-scripted-picker"
 
 
@@ -59,12 +73,16 @@ def _sessions_through(last_day: date) -> tuple[date, ...]:
 
 @cache
 def _walk(symbol: str, last_day: date) -> dict[date, Decimal]:
+    """A mean-reverting log-price walk around the ticker's level, at its daily volatility."""
+    level, annual_volatility = PROFILES.get(symbol, BENCHMARK_PROFILE)
     rng = random.Random(_seed("walk", symbol))  # noqa: S311 - synthetic prices, not crypto
-    price = 20.0 + rng.random() * 480.0
+    daily_volatility = annual_volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
+    anchor = math.log(level)
+    log_price = anchor + rng.gauss(0.0, 0.1)
     closes = {}
     for day in _sessions_through(last_day):
-        price *= math.exp(rng.gauss(0.0003, 0.018))
-        closes[day] = Decimal(f"{price:.4f}")
+        log_price += MEAN_REVERSION * (anchor - log_price) + rng.gauss(0.0, daily_volatility)
+        closes[day] = Decimal(f"{math.exp(log_price):.4f}")
     return closes
 
 
@@ -72,12 +90,13 @@ class SyntheticMarket:
     """Behaves like the compact daily series: the latest 100 sessions whose close is out."""
 
     name = "the synthetic offline market"
+    source_id = "offline_synthetic"
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         _refuse_on_lambda("the synthetic market")
         self._now = now
 
-    def daily_closes(self, symbol: str) -> dict[date, Decimal]:
+    def daily_closes(self, symbol: str) -> DailySeries:
         if symbol not in UNIVERSE and symbol != BENCHMARK:
             raise MarketDataUnknownSymbol(symbol, "not in the synthetic market's universe")
         now = self._now()
@@ -86,7 +105,13 @@ class SyntheticMarket:
             today if now >= market_instant_utc(today, CLOSE_PUBLISHED_AT) else today - timedelta(1)
         )
         series = _walk(symbol, published_through)
-        return dict(list(series.items())[-COMPACT_SESSIONS:])
+        return DailySeries(closes=dict(list(series.items())[-COMPACT_SESSIONS:]))
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        """The synthetic market never splits a share."""
+        if symbol not in UNIVERSE and symbol != BENCHMARK:
+            raise MarketDataUnknownSymbol(symbol, "not in the synthetic market's universe")
+        return ()
 
 
 class ScriptedPicker:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from alpha_monday.config import ProviderSettings
-from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.alpha_vantage import PROVIDER, AlphaVantageSource
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
@@ -54,11 +54,14 @@ def build_market_data(
     )
     if settings.alpha_vantage_api_key is None:
         announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
-        return MarketData(connection, SyntheticMarket(now=now), limiter)
-    source = AlphaVantageSource(
-        settings.alpha_vantage_api_key.reveal(), settings.alpha_vantage_timeout_seconds
+        source: DailyCloseSource = SyntheticMarket(now=now)
+    else:
+        source = AlphaVantageSource(
+            settings.alpha_vantage_api_key.reveal(), settings.alpha_vantage_timeout_seconds
+        )
+    return MarketData(
+        connection, source, limiter, now=now, final_margin=settings.final_close_margin
     )
-    return MarketData(connection, source, limiter)
 
 
 def build_picker(settings: ProviderSettings) -> Picker:

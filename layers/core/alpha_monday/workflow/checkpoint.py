@@ -1,4 +1,5 @@
-"""Checkpoint k: the day's closes and returns, or a skipped day with the reason."""
+"""Checkpoint k: the day's closes and returns, or a skipped day with the reason; then any
+earlier day skipped for a provider reason is filled in from the cache (no extra call)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,25 @@ from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import append_event
-from alpha_monday.db.models import BatchDetail, CheckpointRecord, NewPickMetric
+from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
-from alpha_monday.domain.metrics import absolute_return_pct, benchmark_return_pct, vs_benchmark_pct
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import dependencies
-from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, PickReturn
+from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
+from alpha_monday.workflow.recording import (
+    heal_days,
+    pick_returns_out,
+    score_and_store,
+    skipped_record,
+)
 
 
-def _skip(conn: psycopg.Connection, task: CheckpointTask, reason: str) -> CheckpointResult:
-    record_checkpoint(
-        conn,
-        CheckpointRecord(
-            batch_id=task.batch_id,
-            checkpoint_date=task.checkpoint_date,
-            status="skipped",
-            skip_reason=reason,
-        ),
-    )
+def _skip(
+    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, reason: str
+) -> CheckpointResult:
+    record_checkpoint(conn, skipped_record(detail, task.checkpoint_date, reason))
     logger.info("checkpoint skipped", extra={"skip_reason": reason})
     return CheckpointResult(
         batch_id=task.batch_id,
@@ -37,58 +38,67 @@ def _skip(conn: psycopg.Connection, task: CheckpointTask, reason: str) -> Checkp
     )
 
 
+def _record_missing_close(
+    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, missing: StepFunctionsError
+) -> CheckpointResult:
+    """The retries ran out: the day is skipped with the provider's reason (healable)."""
+    if any(
+        c.checkpoint_date == task.checkpoint_date and c.status == "computed"
+        for c in detail.checkpoints
+    ):
+        # Healed (or recorded) meanwhile: a computed day is never downgraded, nor re-explained.
+        return CheckpointResult(
+            batch_id=task.batch_id,
+            checkpoint_index=task.checkpoint_index,
+            checkpoint_date=task.checkpoint_date,
+            status="computed",
+        )
+    reason = skip_reasons.reason_for_provider_error(missing.error)
+    # The reason and the skipped day are stored together or not at all.
+    with conn.transaction():
+        append_event(
+            conn,
+            task.batch_id,
+            "checkpoint_skipped",
+            {
+                "checkpoint_date": task.checkpoint_date.isoformat(),
+                "reason": reason,
+                "error": missing.error,
+                "cause": missing.cause,
+            },
+        )
+        return _skip(conn, task, detail, reason)
+
+
 def _compute(
     conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail
 ) -> CheckpointResult:
-    batch = detail.batch
-    closes = dependencies().market.closes(
-        [*(pick.ticker for pick in detail.picks), batch.benchmark_symbol], task.checkpoint_date
-    )
-    benchmark_return = benchmark_return_pct(
-        closes[batch.benchmark_symbol], batch.benchmark_initial_price
-    )
-    returns = []
-    metrics = []
-    for pick in detail.picks:
-        absolute = absolute_return_pct(pick.action, pick.initial_price, closes[pick.ticker])
-        versus = vs_benchmark_pct(absolute, benchmark_return)
-        metrics.append(
-            NewPickMetric(
-                pick_id=pick.id,
-                current_price=closes[pick.ticker],
-                absolute_return_pct=absolute,
-                vs_benchmark_pct=versus,
-            )
-        )
-        returns.append(
-            PickReturn(
-                ticker=pick.ticker,
-                action=pick.action,
-                close=closes[pick.ticker],
-                absolute_return_pct=absolute,
-                vs_benchmark_pct=versus,
-            )
-        )
-    record_checkpoint(
-        conn,
-        CheckpointRecord(
-            batch_id=batch.id,
+    market = dependencies().market
+    symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
+    session = market.session_closes(symbols, task.checkpoint_date)
+    score = score_and_store(conn, detail, session, market)
+    if score.skip_reason is not None:
+        logger.info("checkpoint skipped", extra={"skip_reason": score.skip_reason})
+        return CheckpointResult(
+            batch_id=task.batch_id,
+            checkpoint_index=task.checkpoint_index,
             checkpoint_date=task.checkpoint_date,
-            status="computed",
-            benchmark_price=closes[batch.benchmark_symbol],
-            benchmark_return_pct=benchmark_return,
-            metrics=tuple(metrics),
-        ),
+            status="skipped",
+            skip_reason=score.skip_reason,
+        )
+    picks, left_out = pick_returns_out(score)
+    logger.info(
+        "checkpoint computed", extra={"benchmark_return_pct": str(score.benchmark_return_pct)}
     )
-    logger.info("checkpoint computed", extra={"benchmark_return_pct": str(benchmark_return)})
     return CheckpointResult(
-        batch_id=batch.id,
+        batch_id=task.batch_id,
         checkpoint_index=task.checkpoint_index,
         checkpoint_date=task.checkpoint_date,
         status="computed",
-        benchmark_close=closes[batch.benchmark_symbol],
-        benchmark_return_pct=benchmark_return,
-        picks=returns,
+        benchmark_close=score.benchmark_close,
+        benchmark_return_pct=score.benchmark_return_pct,
+        picks=picks,
+        picks_left_out=left_out,
     )
 
 
@@ -99,24 +109,16 @@ def run_checkpoint(task: CheckpointTask) -> CheckpointResult:
     )
     with translated_database_errors():
         conn = get_connection()
-        if task.close_missing is not None:
-            reason = f"close never published ({task.close_missing.error})"
-            # The reason and the skipped day are stored together or not at all.
-            with conn.transaction():
-                append_event(
-                    conn,
-                    task.batch_id,
-                    "checkpoint_skipped",
-                    {
-                        "checkpoint_date": task.checkpoint_date.isoformat(),
-                        "reason": reason,
-                        "error": task.close_missing.error,
-                        "cause": task.close_missing.cause,
-                    },
-                )
-                return _skip(conn, task, reason)
+        detail = get_batch_detail(conn, task.batch_id)
         closed = closed_reason(task.checkpoint_date)
-        if closed is not None:
+        if task.close_missing is not None:
+            result = _record_missing_close(conn, task, detail, task.close_missing)
+        elif closed is not None:
             # No session, no market data call.
-            return _skip(conn, task, closed)
-        return _compute(conn, task, get_batch_detail(conn, task.batch_id))
+            result = _skip(conn, task, detail, closed)
+        else:
+            result = _compute(conn, task, detail)
+        healed = heal_days(
+            conn, detail, dependencies().market, task.checkpoint_date, may_fetch=False
+        )
+    return result.model_copy(update={"healed_dates": healed})

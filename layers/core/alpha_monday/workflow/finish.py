@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import append_event
+from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint, missing_days
+from alpha_monday.errors import BatchIncomplete
 from alpha_monday.observability import logger
+from alpha_monday.workflow.dependencies import dependencies
 from alpha_monday.workflow.models import (
     CompleteBatchResult,
     CompleteBatchTask,
@@ -14,24 +20,39 @@ from alpha_monday.workflow.models import (
     MarkBatchFailedTask,
     PickReturn,
 )
+from alpha_monday.workflow.recording import heal_days
 
 
 def complete_batch(task: CompleteBatchTask) -> CompleteBatchResult:
-    """Mark the batch completed (again: a no-op) and report its final returns."""
+    """Heal what can be healed, refuse an incomplete fortnight, mark the batch completed
+    (again: a no-op) and report its final returns."""
     logger.append_keys(batch_id=str(task.batch_id))
     with translated_database_errors():
         conn = get_connection()
+        detail = get_batch_detail(conn, task.batch_id)
+        healed: list[date] = []
+        if detail.batch.status == "active":
+            healed = heal_days(
+                conn,
+                detail,
+                dependencies().market,
+                detail.batch.run_date + timedelta(days=CHECKPOINT_COUNT),
+                may_fetch=True,
+            )
+            detail = get_batch_detail(conn, task.batch_id)
+        _refuse_unless_complete(detail)
         if set_batch_status(conn, task.batch_id, "completed", from_status="active"):
             logger.info("batch completed")
         detail = get_batch_detail(conn, task.batch_id)
     tracked = [c for c in detail.checkpoints if c.checkpoint_date >= detail.batch.run_date]
     computed = [c for c in tracked if c.status == "computed"]
-    final = computed[-1] if computed else None
+    final = final_checkpoint(detail.checkpoints, detail.batch.run_date)
     tickers_actions = {pick.id: pick.action for pick in detail.picks}
     return CompleteBatchResult(
         batch_id=detail.batch.id,
         run_date=detail.batch.run_date,
         status=detail.batch.status,
+        healed_dates=healed,
         checkpoints_computed=len(computed),
         checkpoints_skipped=len(tracked) - len(computed),
         final_checkpoint_date=final.checkpoint_date if final else None,
@@ -47,6 +68,18 @@ def complete_batch(task: CompleteBatchTask) -> CompleteBatchResult:
             for metric in (final.metrics if final else ())
         ],
     )
+
+
+def _refuse_unless_complete(detail: BatchDetail) -> None:
+    run_date = detail.batch.run_date
+    if not any(c.checkpoint_date < run_date for c in detail.checkpoints):
+        raise BatchIncomplete(f"batch {detail.batch.id} has no baseline checkpoint")
+    missing = missing_days(run_date, (c.checkpoint_date for c in detail.checkpoints))
+    if missing:
+        raise BatchIncomplete(
+            f"batch {detail.batch.id} lacks {len(missing)} of its {CHECKPOINT_COUNT} days "
+            f"(first missing: {missing[0].isoformat()}); it stays active"
+        )
 
 
 def mark_batch_failed(task: MarkBatchFailedTask) -> MarkBatchFailedResult:

@@ -20,10 +20,10 @@ from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import (
     last_session_before,
     market_date,
-    market_instant_utc,
     parse_iso_date,
 )
 from alpha_monday.domain.picks import PastBatch, PastPick, PickRequest
+from alpha_monday.domain.schedule import fortnight_schedule
 from alpha_monday.errors import (
     BatchAlreadyExists,
     BatchNotFound,
@@ -41,7 +41,6 @@ from alpha_monday.workflow.models import (
     ScheduledCheckpoint,
 )
 
-CHECKPOINT_COUNT = 14
 TRACK_RECORD_BATCHES = 8
 MONDAY = 0
 
@@ -66,14 +65,12 @@ def resolve_run_date(task: GeneratePicksTask) -> date:
 
 
 def checkpoint_schedule(run_date: date, local_time: time) -> list[ScheduledCheckpoint]:
-    """Checkpoint k on run_date + (k - 1) days, woken at `local_time` in New York (as UTC)."""
+    """The fortnight's 14 wake-up instants, as the state machine's loop reads them."""
     return [
         ScheduledCheckpoint(
-            index=k,
-            checkpoint_date=(day := run_date + timedelta(days=k - 1)),
-            wake_at=market_instant_utc(day, local_time),
+            index=day.index, checkpoint_date=day.checkpoint_date, wake_at=day.wake_at
         )
-        for k in range(1, CHECKPOINT_COUNT + 1)
+        for day in fortnight_schedule(run_date, local_time)
     ]
 
 
@@ -126,7 +123,7 @@ def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
         )
         result = deps.picker.pick(request, check_ticker)
         tickers = [pick.ticker for pick in result.picks.picks]
-        closes = deps.market.closes(tickers, baseline_date)
+        closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
         provenance: dict[str, Any] = {
             "model": result.model,
             "prompt_version": result.prompt_version,

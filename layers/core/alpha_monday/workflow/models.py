@@ -82,6 +82,11 @@ class PickReturn(TaskModel):
     vs_benchmark_pct: Decimal
 
 
+class PickLeftOutSummary(TaskModel):
+    ticker: str
+    reason: str
+
+
 class CheckpointResult(TaskModel):
     batch_id: UUID
     checkpoint_index: int
@@ -91,6 +96,10 @@ class CheckpointResult(TaskModel):
     benchmark_close: Decimal | None = None
     benchmark_return_pct: Decimal | None = None
     picks: list[PickReturn] = Field(default_factory=list)
+    picks_left_out: list[PickLeftOutSummary] = Field(default_factory=list)
+    healed_dates: list[date] = Field(
+        default_factory=list, description="earlier days skipped for a provider reason, filled in"
+    )
 
 
 class CompleteBatchTask(TaskModel):
@@ -101,6 +110,7 @@ class CompleteBatchResult(TaskModel):
     batch_id: UUID
     run_date: date
     status: BatchStatus
+    healed_dates: list[date] = Field(default_factory=list)
     checkpoints_computed: int
     checkpoints_skipped: int
     final_checkpoint_date: date | None

@@ -1,0 +1,86 @@
+"""A local HTTP server that imitates Alpha Vantage: the real client talks real HTTP to it.
+
+Like the real service, TIME_SERIES_DAILY serves a bar for today while the session is open
+(its close is the latest trade, not the day's close) and only sessions up to today.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from alpha_monday.domain.calendar import market_date, market_instant_utc
+from tests.fakes import daily_series_payload
+
+INTRADAY_DISCOUNT = Decimal("1.11")
+
+
+@dataclass
+class FakeAlphaVantage:
+    closes: dict[str, dict[date, str]]
+    now: Callable[[], datetime]
+    splits: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Raw bodies served, in order, before the normal answer (per symbol).
+    scripted: dict[str, list[bytes]] = field(default_factory=dict)
+    requests: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""
+
+    def _series(self, symbol: str) -> dict[str, Any]:
+        now = self.now()
+        today = market_date(now)
+        bars = {}
+        for day, close in self.closes[symbol].items():
+            if day > today:
+                continue
+            session_open = day == today and now < market_instant_utc(today, time(16, 0))
+            # While the session is open the bar's "close" is the last trade so far.
+            bars[day] = str(Decimal(close) - INTRADAY_DISCOUNT) if session_open else close
+        return daily_series_payload(symbol, bars)
+
+    def answer(self, params: dict[str, str]) -> bytes:
+        self.requests.append(params)
+        symbol = params.get("symbol", "")
+        if self.scripted.get(symbol):
+            return self.scripted[symbol].pop(0)
+        if symbol not in self.closes:
+            return json.dumps({"Error Message": "Invalid API call."}).encode()
+        if params.get("function") == "SPLITS":
+            return json.dumps({"symbol": symbol, "data": self.splits.get(symbol, [])}).encode()
+        return json.dumps(self._series(symbol)).encode()
+
+    def calls(self, function: str = "TIME_SERIES_DAILY") -> list[str]:
+        return [r["symbol"] for r in self.requests if r.get("function") == function]
+
+
+@contextmanager
+def serving(fake: FakeAlphaVantage) -> Iterator[FakeAlphaVantage]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            query = parse_qs(urlparse(self.path).query)
+            body = fake.answer({key: values[0] for key, values in query.items()})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:  # the URL carries the key: never print it
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_port}/query"
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
