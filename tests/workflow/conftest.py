@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 import pytest
@@ -29,6 +30,7 @@ from alpha_monday.domain.picks import (
     TickerCheck,
 )
 from alpha_monday.domain.splits import Split
+from alpha_monday.errors import MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.rate_limit import CallLimiter
 from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
@@ -169,3 +171,62 @@ def run_weekly(database_url: str) -> RunWeekly:
         return WeeklyRun(report=report, clock=clock, source=chosen_source)
 
     return run
+
+
+@dataclass
+class Delisted:
+    """Wraps a source: from `since` on (market date), the source no longer knows `symbol`."""
+
+    inner: DailyCloseSource
+    clock: SimulatedClock
+    symbol: str
+    since: date
+    name: str = "a market that lost a symbol"
+
+    @property
+    def source_id(self) -> str:
+        return self.inner.source_id
+
+    def daily_closes(self, symbol: str) -> DailySeries:
+        if symbol == self.symbol and market_date(self.clock.now()) >= self.since:
+            raise MarketDataUnknownSymbol(symbol, "Alpha Vantage: Invalid API call.")
+        return self.inner.daily_closes(symbol)
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        return self.inner.splits(symbol)
+
+
+@dataclass
+class SplitAt:
+    """Wraps a source: `symbol` splits by `factor` on `effective` (unadjusted closes, like
+    TIME_SERIES_DAILY); the split history reports it only if `reported`."""
+
+    inner: DailyCloseSource
+    symbol: str
+    effective: date
+    factor: Decimal
+    reported: bool
+    name: str = "a market where a share splits"
+    split_calls: list[str] = field(default_factory=list)
+
+    @property
+    def source_id(self) -> str:
+        return self.inner.source_id
+
+    def daily_closes(self, symbol: str) -> DailySeries:
+        series = self.inner.daily_closes(symbol)
+        if symbol != self.symbol:
+            return series
+        closes = {
+            day: (close / self.factor).quantize(Decimal("0.0001"))
+            if day >= self.effective
+            else close
+            for day, close in series.closes.items()
+        }
+        return DailySeries(closes=closes)
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        self.split_calls.append(symbol)
+        if symbol == self.symbol and self.reported:
+            return (Split(self.effective, self.factor),)
+        return ()

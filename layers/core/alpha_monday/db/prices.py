@@ -20,12 +20,6 @@ SELECT symbol, close FROM prices
 WHERE source = %(source)s AND symbol = ANY(%(symbols)s) AND trading_date = %(day)s AND {_FINAL}
 """  # noqa: S608 - a constant condition is interpolated
 
-_PREVIOUS_SQL = f"""
-SELECT DISTINCT ON (symbol) symbol, trading_date, close FROM prices
-WHERE source = %(source)s AND symbol = ANY(%(symbols)s) AND trading_date < %(day)s AND {_FINAL}
-ORDER BY symbol, trading_date DESC
-"""  # noqa: S608
-
 
 def cached_closes(
     conn: psycopg.Connection,
@@ -40,21 +34,6 @@ def cached_closes(
         {"source": source, "symbols": list(symbols), "day": trading_date, "margin": margin},
     ).fetchall()
     return dict(rows)
-
-
-def previous_closes(
-    conn: psycopg.Connection,
-    source: str,
-    symbols: Iterable[str],
-    trading_date: date,
-    margin: timedelta,
-) -> dict[str, tuple[date, Decimal]]:
-    """Each symbol's latest final close before `trading_date`: (date, close)."""
-    rows = conn.execute(
-        _PREVIOUS_SQL,
-        {"source": source, "symbols": list(symbols), "day": trading_date, "margin": margin},
-    ).fetchall()
-    return {symbol: (day, close) for symbol, day, close in rows}
 
 
 def store_closes(

@@ -17,7 +17,7 @@ from typing import Protocol
 import psycopg
 
 from alpha_monday.db.events import append_event
-from alpha_monday.db.prices import cached_closes, previous_closes, store_closes
+from alpha_monday.db.prices import cached_closes, store_closes
 from alpha_monday.domain.schedule import close_is_final
 from alpha_monday.domain.splits import Split
 from alpha_monday.errors import (
@@ -57,11 +57,10 @@ class CallGate(Protocol):
 
 @dataclass(frozen=True)
 class SessionCloses:
-    """The closes of a session date, the close before each, and the symbols the source lost."""
+    """The closes of a session date, and the symbols the source does not know (why)."""
 
     trading_date: date
     closes: dict[str, Decimal]
-    previous: dict[str, tuple[date, Decimal]]
     unknown: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,11 +92,13 @@ class MarketData:
                     found[symbol] = self._fetch(symbol, trading_date)
                 except MarketDataUnknownSymbol as error:
                     unknown[symbol] = error.reason
-        return self._with_previous(found, trading_date, unknown)
+        return SessionCloses(trading_date=trading_date, closes=found, unknown=unknown)
 
     def cached_session_closes(self, symbols: Iterable[str], trading_date: date) -> SessionCloses:
         """What the cache alone holds for `trading_date` (no call)."""
-        return self._with_previous(self._cached(list(symbols), trading_date), trading_date, {})
+        return SessionCloses(
+            trading_date=trading_date, closes=self._cached(list(symbols), trading_date)
+        )
 
     def close(self, symbol: str, trading_date: date) -> Decimal:
         session = self.session_closes([symbol], trading_date)
@@ -113,16 +114,6 @@ class MarketData:
     def _cached(self, symbols: list[str], trading_date: date) -> dict[str, Decimal]:
         return cached_closes(
             self._connection(), self.source.source_id, symbols, trading_date, self._margin
-        )
-
-    def _with_previous(
-        self, found: dict[str, Decimal], trading_date: date, unknown: dict[str, str]
-    ) -> SessionCloses:
-        previous = previous_closes(
-            self._connection(), self.source.source_id, list(found), trading_date, self._margin
-        )
-        return SessionCloses(
-            trading_date=trading_date, closes=found, previous=previous, unknown=unknown
         )
 
     def _fetch(self, symbol: str, trading_date: date) -> Decimal:

@@ -40,7 +40,7 @@ def symbol_unknown(ticker: str) -> str:
 
 
 def unconfirmed_split(ticker: str, price_ratio: str) -> str:
-    return f"{UNCONFIRMED_SPLIT}: {ticker} (close {price_ratio}x the previous session's)"
+    return f"{UNCONFIRMED_SPLIT}: {ticker} (close {price_ratio}x its last published close)"
 
 
 def reason_for_provider_error(error_name: str) -> str:

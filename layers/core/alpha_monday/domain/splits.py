@@ -40,6 +40,13 @@ def split_factor_seen(previous_close: Decimal, close: Decimal) -> Decimal | None
     return None
 
 
+def nearest_split_factor(reference_close: Decimal, close: Decimal) -> Decimal:
+    """The split factor closest to the move (for a jump already seen, as prices drift on)."""
+    ratio = close / reference_close
+    candidates = [Decimal(n) for n in SPLIT_RATIOS] + [Decimal(1) / n for n in SPLIT_RATIOS]
+    return min(candidates, key=lambda factor: abs((ratio * factor).ln()))
+
+
 def confirming_split(
     splits: Iterable[Split], after: date, through: date, factor: Decimal
 ) -> Split | None:
