@@ -31,3 +31,14 @@ def test_every_error_response_uses_the_error_model() -> None:
                 schema = response["content"]["application/json"]["schema"]["$ref"]
                 if status.startswith(("4", "5")) and path != "/health":
                     assert schema.endswith("/ErrorBody"), (path, status)
+
+
+def test_every_field_has_a_description_and_every_value_an_example() -> None:
+    # Given the committed document, then each property of each schema is explained
+    document = json.loads(openapi.OPENAPI_PATH.read_text())
+    for name, schema in document["components"]["schemas"].items():
+        for field, spec in schema.get("properties", {}).items():
+            assert spec.get("description"), (name, field)
+            refs = [spec, *spec.get("anyOf", [])]
+            is_container = spec.get("type") == "array" or any("$ref" in r for r in refs)
+            assert is_container or spec.get("examples"), (name, field)

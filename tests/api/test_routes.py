@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -13,7 +14,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.connection import close_connection
 from tests.api.conftest import Call
-from tests.builders import FIRST_MONDAY, seed_batches, skipped_checkpoint
+from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
 
 def _assert_error(body: dict[str, object], code: str) -> None:
@@ -59,6 +60,7 @@ def test_latest_returns_the_newest_batch_in_detail(
         "action": "SELL",
         "reasoning": "MSFT looks sell-worthy",
         "initial_price": "200.00",
+        "split_adjustments": [],
     }
     dates = [c["checkpoint_date"] for c in body["checkpoints"]]
     assert dates == sorted(dates)
@@ -232,7 +234,44 @@ def test_skipped_checkpoints_carry_their_reason(call_api: Call, conn: psycopg.Co
         "benchmark_return_pct": None,
         "skip_reason": "weekend",
         "metrics": [],
+        "skipped_picks": [],
     }
+
+
+def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    # Given a computed day where NVDA was lost and AAPL's 2:1 split was confirmed
+    from alpha_monday.db.checkpoints import record_checkpoint
+    from alpha_monday.db.models import NewPickSkip, NewSplitAdjustment
+
+    (detail,) = seed_batches(conn, 1, checkpoints_each=0)
+    aapl, _, nvda = detail.picks
+    day = computed_checkpoint(detail, FIRST_MONDAY)
+    record_checkpoint(
+        conn,
+        day.model_copy(
+            update={
+                "metrics": day.metrics[:2],
+                "pick_skips": (NewPickSkip(pick_id=nvda.id, reason="symbol unknown: NVDA"),),
+                "split_adjustments": (
+                    NewSplitAdjustment(
+                        pick_id=aapl.id, effective_date=FIRST_MONDAY, split_factor=Decimal("2")
+                    ),
+                ),
+            }
+        ),
+    )
+    # When the batch is read
+    body = call_api(f"/batches/{detail.batch.id}").body
+    # Then the reason and the split are there for people to see
+    assert body["checkpoints"][-1]["skipped_picks"] == [
+        {"pick_id": str(nvda.id), "ticker": "NVDA", "reason": "symbol unknown: NVDA"}
+    ]
+    assert [m["ticker"] for m in body["checkpoints"][-1]["metrics"]] == ["AAPL", "MSFT"]
+    assert body["picks"][0]["split_adjustments"] == [
+        {"effective_date": "2026-01-05", "split_factor": "2"}
+    ]
 
 
 def test_cors_allows_only_configured_origins(

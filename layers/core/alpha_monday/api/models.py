@@ -25,72 +25,172 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+BATCH_ID_EXAMPLE = "3f0c8a52-6f0e-4d8b-9a56-1b2f3c4d5e6f"
+PICK_ID_EXAMPLE = "9b1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+RETURN_NOTE = "Percent, 6 decimal places (half-even), as stored."
+
+
 class Health(ApiModel):
-    status: Literal["ok", "unavailable"]
-    database: Literal["ok", "unavailable"]
+    status: Literal["ok", "unavailable"] = Field(
+        description="`ok` when the service can answer with data", examples=["ok"]
+    )
+    database: Literal["ok", "unavailable"] = Field(
+        description="whether the database answered a query just now", examples=["ok"]
+    )
+
+
+class SplitAdjustmentOut(ApiModel):
+    effective_date: date = Field(
+        description="the first session traded on the new share count", examples=["2026-06-10"]
+    )
+    split_factor: DecimalString = Field(
+        description="shares after per share before (2 for a 2:1 split, 0.1 for 1:10); the "
+        "pick's baseline is divided by it from effective_date on",
+        examples=["2.0000"],
+    )
 
 
 class PickOut(ApiModel):
-    id: UUID
-    ticker: str = Field(examples=["AAPL"])
-    action: db.PickAction
-    reasoning: str
-    initial_price: DecimalString
+    id: UUID = Field(description="the pick's id", examples=[PICK_ID_EXAMPLE])
+    ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
+    action: db.PickAction = Field(
+        description="BUY: the model expects the stock to beat the benchmark over the "
+        "fortnight; SELL: to trail it",
+        examples=["SELL"],
+    )
+    reasoning: str = Field(
+        description="the model's reasoning, as it gave it",
+        examples=["Margins are under pressure into the holiday quarter."],
+    )
+    initial_price: DecimalString = Field(
+        description="the baseline: the close of the last session before run_date, exactly as "
+        "the provider sent it",
+        examples=["187.4400"],
+    )
+    split_adjustments: list[SplitAdjustmentOut] = Field(
+        description="splits confirmed by the provider during the fortnight (usually none)",
+    )
 
 
 class PickMetricOut(ApiModel):
-    pick_id: UUID
-    ticker: str
-    current_price: DecimalString
-    absolute_return_pct: DecimalString
-    vs_benchmark_pct: DecimalString
+    pick_id: UUID = Field(
+        description="the pick these returns belong to", examples=[PICK_ID_EXAMPLE]
+    )
+    ticker: str = Field(description="the pick's ticker", examples=["AAPL"])
+    current_price: DecimalString = Field(
+        description="the day's final close, exactly as the provider sent it",
+        examples=["190.0100"],
+    )
+    absolute_return_pct: DecimalString = Field(
+        description="the position's own return since the baseline: the stock's return for a "
+        "BUY, its negative (a short) for a SELL. " + RETURN_NOTE,
+        examples=["-1.371100"],
+    )
+    vs_benchmark_pct: DecimalString = Field(
+        description="the call's score against the benchmark: BUY = stock return - benchmark "
+        "return; SELL = benchmark return - stock return, so a SELL scores positive exactly "
+        "when the stock does worse than the benchmark, whatever the market did. " + RETURN_NOTE,
+        examples=["0.628900"],
+    )
+
+
+class PickSkipOut(ApiModel):
+    pick_id: UUID = Field(description="the pick left out that day", examples=[PICK_ID_EXAMPLE])
+    ticker: str = Field(description="the pick's ticker", examples=["XYZ"])
+    reason: str = Field(
+        description="why it has no returns that day: `symbol unknown: <ticker>` (the data "
+        "source lost it) or `unconfirmed split: <ticker> (...)` (a split-like jump the "
+        "provider does not confirm is never published)",
+        examples=["symbol unknown: XYZ"],
+    )
 
 
 class CheckpointOut(ApiModel):
-    checkpoint_date: date
-    status: db.CheckpointStatus
-    is_baseline: bool = Field(description="the close before run_date that returns start from")
-    benchmark_price: DecimalString | None
-    benchmark_return_pct: DecimalString | None
-    skip_reason: str | None
-    metrics: list[PickMetricOut]
+    checkpoint_date: date = Field(
+        description="the day (New York) this checkpoint records", examples=["2026-06-02"]
+    )
+    status: db.CheckpointStatus = Field(
+        description="`computed` (closes and returns) or `skipped` (see skip_reason)",
+        examples=["computed"],
+    )
+    is_baseline: bool = Field(
+        description="true for the close before run_date that returns start from",
+        examples=[False],
+    )
+    benchmark_price: DecimalString | None = Field(
+        description="the benchmark's final close that day", examples=["661.2000"]
+    )
+    benchmark_return_pct: DecimalString | None = Field(
+        description="the benchmark's return since the baseline (null on the baseline). "
+        + RETURN_NOTE,
+        examples=["2.000000"],
+    )
+    skip_reason: str | None = Field(
+        description="why a skipped day has no prices: `weekend`, `holiday: <name>` (final), "
+        "or a provider reason a later checkpoint fills in once the close is cached: "
+        "`provider unavailable`, `rate limited`, `close never published`, `invalid price`; "
+        "`symbol unknown: <benchmark>` when the benchmark itself is missing",
+        examples=["holiday: Thanksgiving Day"],
+    )
+    metrics: list[PickMetricOut] = Field(description="one row per scored pick, by ticker")
+    skipped_picks: list[PickSkipOut] = Field(
+        description="picks without returns on a computed day, with the reason"
+    )
 
 
 class BatchOut(ApiModel):
-    id: UUID
-    run_date: date
-    created_at: datetime
-    status: db.BatchStatus
-    model: str | None
-    benchmark_symbol: str
-    benchmark_initial_price: DecimalString
+    id: UUID = Field(description="the batch's id", examples=[BATCH_ID_EXAMPLE])
+    run_date: date = Field(
+        description="the Monday (New York) the picks were made for", examples=["2026-06-01"]
+    )
+    created_at: datetime = Field(
+        description="when the picks were recorded", examples=["2026-06-01T12:00:03Z"]
+    )
+    status: db.BatchStatus = Field(
+        description="`active` while tracked, `completed` after day 14, `failed` on an "
+        "unrecoverable error",
+        examples=["completed"],
+    )
+    model: str | None = Field(
+        description="the language model that made the picks", examples=["gpt-4o-mini"]
+    )
+    benchmark_symbol: str = Field(description="the benchmark ETF", examples=["SPY"])
+    benchmark_initial_price: DecimalString = Field(
+        description="the benchmark's baseline close, exactly as the provider sent it",
+        examples=["651.8800"],
+    )
 
 
 class BatchDetailOut(BatchOut):
-    picks: list[PickOut]
+    picks: list[PickOut] = Field(description="the model's three picks, by ticker")
     checkpoints: list[CheckpointOut] = Field(description="in date order, the baseline first")
 
 
 class PickBriefOut(ApiModel):
-    ticker: str
-    action: db.PickAction
+    ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
+    action: db.PickAction = Field(description="BUY or SELL (see PickOut)", examples=["BUY"])
 
 
 class LatestReturnsOut(ApiModel):
-    checkpoint_date: date
-    benchmark_return_pct: DecimalString | None
-    metrics: list[PickMetricOut]
+    checkpoint_date: date = Field(
+        description="the most recent computed day", examples=["2026-06-12"]
+    )
+    benchmark_return_pct: DecimalString | None = Field(
+        description="the benchmark's return since the baseline. " + RETURN_NOTE,
+        examples=["1.250000"],
+    )
+    metrics: list[PickMetricOut] = Field(description="each scored pick's returns that day")
 
 
 class BatchSummaryOut(BatchOut):
-    picks: list[PickBriefOut]
+    picks: list[PickBriefOut] = Field(description="the model's three picks")
     latest_checkpoint: LatestReturnsOut | None = Field(
         description="the most recent computed checkpoint after the baseline, if any"
     )
 
 
 class BatchListOut(ApiModel):
-    items: list[BatchSummaryOut]
+    items: list[BatchSummaryOut] = Field(description="newest run_date first")
     next_cursor: str | None = Field(
         description="pass as `cursor` for the next page; null on the last page",
         examples=["2026-01-05"],
@@ -105,7 +205,15 @@ def batch_detail_out(detail: db.BatchDetail) -> BatchDetailOut:
     return BatchDetailOut.model_validate(
         {
             **detail.batch.model_dump(),
-            "picks": [PickOut.model_validate(p, from_attributes=True) for p in detail.picks],
+            "picks": [
+                PickOut.model_validate(
+                    {
+                        **p.model_dump(),
+                        "split_adjustments": [a.model_dump() for a in p.split_adjustments],
+                    }
+                )
+                for p in detail.picks
+            ],
             "checkpoints": [
                 CheckpointOut(
                     checkpoint_date=c.checkpoint_date,
@@ -116,6 +224,10 @@ def batch_detail_out(detail: db.BatchDetail) -> BatchDetailOut:
                     benchmark_return_pct=c.benchmark_return_pct,
                     skip_reason=c.skip_reason,
                     metrics=_metrics(c),
+                    skipped_picks=[
+                        PickSkipOut.model_validate(skip, from_attributes=True)
+                        for skip in c.skipped_picks
+                    ],
                 )
                 for c in detail.checkpoints
             ],

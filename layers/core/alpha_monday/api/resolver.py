@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from alpha_monday.api.models import (
     BatchDetailOut,
@@ -56,8 +56,14 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 class ErrorDetail(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    code: str
-    message: str
+    code: str = Field(
+        description="stable machine-readable code: invalid_request, not_found, "
+        "database_unavailable, internal_error",
+        examples=["not_found"],
+    )
+    message: str = Field(
+        description="what went wrong, for people", examples=["no batch with id 3f0c8a52-..."]
+    )
 
 
 class ErrorBody(BaseModel):
@@ -65,7 +71,7 @@ class ErrorBody(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    error: ErrorDetail
+    error: ErrorDetail = Field(description="the error's code and message")
 
 
 def _error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -219,7 +225,11 @@ def openapi_document() -> dict[str, Any]:
         app.get_openapi_json_schema(
             title=API_TITLE,
             version=API_VERSION,
-            description="Read-only results of Alpha Monday's weekly language-model stock picks.",
+            description="Read-only results of Alpha Monday's weekly language-model stock picks. "
+            "Every Monday a model picks three US stocks, BUY (will beat SPY over two weeks) or "
+            "SELL (will trail it); each day's returns are measured from the last close before "
+            "the Monday. Prices are exact decimal strings as the provider sent them; returns "
+            "are percent at 6 decimal places (half-even).",
         )
     )
     # Powertools documents its default 422; this API answers invalid input with 400 instead.
