@@ -30,7 +30,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
     # Imported after the environment is set: handlers read their settings on import.
-    from alpha_monday_local.run_week import run_week  # noqa: PLC0415
+    from alpha_monday_local.run_week import recorded_batch, run_week  # noqa: PLC0415
 
     print(f"{args.batches} weekly runs, offline providers on a simulated clock")
     header = (
@@ -43,7 +43,8 @@ def main() -> None:
         for week in range(args.batches):
             run_date = args.first_monday + timedelta(weeks=week)
             calls_before = sum(calls_per_day(conn, PROVIDER).values())
-            report, detail = run_week(run_date)
+            report = run_week(run_date)
+            detail = recorded_batch(run_date)
             assert detail is not None
             computed = sum(
                 1

@@ -9,7 +9,11 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
+import psycopg
+
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations, rollback_migrations
+from alpha_monday.domain.calendar import parse_iso_date
+from alpha_monday.errors import AlphaMondayError, DatabaseUnavailable
 from alpha_monday_local import embedded_db, openapi
 from alpha_monday_local.paths import PGDATA_DIR
 from alpha_monday_local.template import load_template
@@ -87,20 +91,47 @@ def _openapi(args: argparse.Namespace) -> int:
 
 def _run_week(args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = _migrated_database_url()
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # the runner prints the story
+    # The runner tells the story; the handlers' JSON logs would bury it.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
     # Imported late: the handlers read their settings when first imported.
-    from alpha_monday_local import run_week  # noqa: PLC0415
+    from alpha_monday.config import provider_settings  # noqa: PLC0415
+    from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
+    from alpha_monday_local import run_story, run_week  # noqa: PLC0415
 
     run_date = args.date or run_week.latest_finished_monday()
+    offline = provider_settings().alpha_vantage_api_key is None
+    try:
+        run_week.check_run_date(run_date, utc_now(), offline=offline)
+    except run_week.RunDateRefused as refused:
+        print(f"alpha-monday run-week: error: {refused}", file=sys.stderr)
+        return 2
     print(f"weekly run for Monday {run_date.isoformat()} (real state machine, moto, in-process)")
-    report, detail = run_week.run_week(run_date, on_event=run_week.print_event)
-    print(f"execution {report.status}: {run_week.summary(report)}")
-    if report.status != "SUCCEEDED":
-        print(f"  {report.error}: {report.cause}")
+    story = run_story.RunStory()
+
+    def show(event: dict[str, object]) -> None:
+        line = story.see(event)
+        if line:
+            print(line, flush=True)
+
+    report = run_week.run_week(run_date, on_event=show)
+    try:
+        detail = run_week.recorded_batch(run_date)
+        batch_state = (
+            f"batch {detail.batch.id} is {detail.batch.status}" if detail else "no batch recorded"
+        )
+    except DatabaseUnavailable:
+        detail, batch_state = None, "the database is unreachable: the batch's state is unknown"
+    already_recorded = report.error == "BatchAlreadyExists"
+    if already_recorded:
+        print(f"Monday {run_date.isoformat()} was recorded before; here it is, unchanged.")
+    else:
+        print(run_story.execution_summary(report))
+    if report.status != "SUCCEEDED" and not already_recorded:
+        print(story.failure_line(report, batch_state))
     if detail is not None:
-        print(run_week.result_table(detail))
+        print(run_story.result_table(detail))
     # Re-running a recorded Monday is not an error for `make run`: the batch is shown.
-    return 0 if report.status == "SUCCEEDED" or report.error == "BatchAlreadyExists" else 1
+    return 0 if report.status == "SUCCEEDED" or already_recorded else 1
 
 
 def _migrate_remote(args: argparse.Namespace) -> int:
@@ -115,8 +146,11 @@ def _migrate_remote(args: argparse.Namespace) -> int:
     return 0
 
 
-def _monday(text: str) -> date:
-    return date.fromisoformat(text)
+def _iso_date(text: str) -> date:
+    try:
+        return parse_iso_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a Monday as YYYY-MM-DD, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run-week", help="run one weekly batch through the state machine")
     run.add_argument(
         "--date",
-        type=_monday,
+        type=_iso_date,
         help="the Monday to run (default: the latest Monday whose fortnight is over)",
     )
     run.set_defaults(handler=_run_week)
@@ -161,7 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except (AlphaMondayError, psycopg.Error) as error:
+        # One line a person can act on; no traceback.
+        reason = str(error) if isinstance(error, AlphaMondayError) else type(error).__name__
+        print(f"alpha-monday {args.command}: error: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

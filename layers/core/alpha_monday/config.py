@@ -148,6 +148,10 @@ class ProviderSettings(BaseModel):
     openai_max_retries: int = Field(default=1, ge=0, le=5)
     picker_max_reasks: int = Field(default=2, ge=0, le=5)
     alpha_vantage_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # Where the Alpha Vantage API lives (a local imitation in tests and probes).
+    alpha_vantage_base_url: str = Field(
+        default="https://www.alphavantage.co/query", pattern=r"^https?://"
+    )
     alpha_vantage_daily_limit: int = Field(default=25, ge=1)
     alpha_vantage_min_interval_seconds: float = Field(default=1.0, ge=0)
     benchmark_symbol: str = Field(default="SPY", pattern=r"^[A-Z]{1,5}$")
@@ -195,6 +199,7 @@ _PROVIDER_TUNABLES = (
     "OPENAI_MAX_RETRIES",
     "PICKER_MAX_REASKS",
     "ALPHA_VANTAGE_TIMEOUT_SECONDS",
+    "ALPHA_VANTAGE_BASE_URL",
     "ALPHA_VANTAGE_DAILY_LIMIT",
     "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS",
     "BENCHMARK_SYMBOL",

@@ -57,7 +57,9 @@ def build_market_data(
         source: DailyCloseSource = SyntheticMarket(now=now)
     else:
         source = AlphaVantageSource(
-            settings.alpha_vantage_api_key.reveal(), settings.alpha_vantage_timeout_seconds
+            settings.alpha_vantage_api_key.reveal(),
+            settings.alpha_vantage_timeout_seconds,
+            base_url=settings.alpha_vantage_base_url,
         )
     return MarketData(
         connection, source, limiter, now=now, final_margin=settings.final_close_margin
