@@ -23,7 +23,7 @@ def test_a_run_prints_one_line_per_day_and_a_table_with_a_legend_and_twice_works
     # Then it succeeded, each of the 14 days has one line, and no loop-control state shows
     assert code == 0, out + err
     day_lines = [line for line in out.splitlines() if line.startswith("  2026-")]
-    assert len(day_lines) == 14
+    assert [line.split()[0] for line in day_lines] == [f"2026-06-{d:02d}" for d in range(1, 15)]
     assert "2026-06-06 Sat  skipped: weekend" in out
     assert "(vs SPY " in out
     for noise in ("AdvanceCheckpointCounter", "MoreCheckpoints", "WaitForMarketClose", "{'"):

@@ -81,7 +81,10 @@ def _describe_exit(state: str, output: dict[str, Any]) -> str | None:
             f"(baseline: the {output['baseline_date']} close)"
         )
     if state in ("RecordCheckpoint", "RecordMissingClose"):
-        return _day_line(output["last_checkpoint"])
+        last = output.get("last_checkpoint") or {}
+        if last.get("checkpoint_date") != output["loop"]["current"]["checkpoint_date"]:
+            return None  # the day's task failed and was caught: RecordMissingClose tells it
+        return _day_line(last)
     if state == "CompleteBatch":
         healed = output.get("healed_dates") or []
         suffix = f" (filled in {', '.join(healed)})" if healed else ""
