@@ -4,4 +4,4 @@ from alpha_monday.workflow.checkpoint import run_checkpoint
 from alpha_monday.workflow.handler import task_handler
 from alpha_monday.workflow.models import CheckpointTask
 
-lambda_handler = task_handler(CheckpointTask, run_checkpoint, uses_providers=True)
+lambda_handler = task_handler(CheckpointTask, run_checkpoint, needs=frozenset({"market"}))

@@ -19,6 +19,7 @@ EXPECTED_ORDER = [
     "0008_final_sane_sourced_prices",
     "0009_fair_scoring_at_scale_6",
     "0010_pick_skips_and_splits",
+    "0011_batch_execution",
 ]
 
 

@@ -14,6 +14,7 @@ EXPECTED_COLUMNS = {
         "benchmark_initial_price": ("numeric", "NO"),
         "status": ("text", "NO"),
         "model": ("text", "YES"),
+        "execution_name": ("text", "YES"),
     },
     "picks": {
         "id": ("uuid", "NO"),
@@ -81,6 +82,7 @@ EXPECTED_FOREIGN_KEYS = {
 
 EXPECTED_UNIQUE = {
     ("batches", ("run_date",)),
+    ("batches", ("execution_name",)),
     ("picks", ("batch_id", "ticker")),
     ("checkpoints", ("batch_id", "checkpoint_date")),
     ("pick_checkpoint_metrics", ("checkpoint_id", "pick_id")),

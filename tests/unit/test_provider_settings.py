@@ -7,11 +7,11 @@ from datetime import time
 
 import pytest
 
-from alpha_monday.config import load_provider_settings
+from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.errors import ConfigurationError
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.openai_picker import OpenAIPicker
-from alpha_monday.integrations.providers import build_market_data, build_picker
+from alpha_monday.integrations.providers import announce_offline, build_market_data, build_picker
 
 LAMBDA = {"AWS_LAMBDA_FUNCTION_NAME": "alpha-monday-generate-picks"}
 
@@ -21,53 +21,54 @@ def _never_connect() -> None:
 
 
 def test_defaults_follow_the_design() -> None:
-    settings = load_provider_settings({})
-    assert settings.openai_model == "gpt-4o-mini"
-    assert settings.alpha_vantage_daily_limit == 25
-    assert settings.alpha_vantage_min_interval_seconds == 1.0
-    assert settings.benchmark_symbol == "SPY"
-    assert settings.checkpoint_local_time == time(17, 15)
+    market = load_market_settings({})
+    assert load_picker_settings({}).openai_model == "gpt-4o-mini"
+    assert market.alpha_vantage_daily_limit == 25
+    assert market.alpha_vantage_min_interval_seconds == 1.0
+    assert market.benchmark_symbol == "SPY"
+    assert market.checkpoint_local_time == time(17, 15)
+    assert market.final_close_margin_minutes == 30
 
 
-@pytest.mark.parametrize(
-    ("environ", "missing"),
-    [
-        ({**LAMBDA, "ALPHA_VANTAGE_API_KEY_PARAMETER": "/am/av"}, "OPENAI_API_KEY_PARAMETER"),
-        ({**LAMBDA, "OPENAI_API_KEY_PARAMETER": "/am/openai"}, "ALPHA_VANTAGE_API_KEY_PARAMETER"),
-    ],
-)
-def test_on_lambda_a_missing_key_fails_naming_the_setting(
-    environ: dict[str, str], missing: str
-) -> None:
-    with pytest.raises(ConfigurationError, match=missing):
-        load_provider_settings(environ)
+def test_on_lambda_a_missing_key_fails_naming_the_setting() -> None:
+    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY_PARAMETER"):
+        load_picker_settings(LAMBDA)
+    with pytest.raises(ConfigurationError, match="ALPHA_VANTAGE_API_KEY_PARAMETER"):
+        load_market_settings(LAMBDA)
+
+
+def test_market_settings_never_read_the_openai_key() -> None:
+    # The Checkpoint function has only the Alpha Vantage key: that is enough for the market.
+    settings = load_market_settings({**LAMBDA, "ALPHA_VANTAGE_API_KEY_PARAMETER": "/am/av"})
+    assert settings.alpha_vantage_api_key is not None
+    assert "openai" not in repr(settings).lower()
 
 
 def test_openai_time_budget_must_fit_the_lambda_timeout() -> None:
     environ = {"OPENAI_TIMEOUT_SECONDS": "60", "GENERATE_PICKS_TIMEOUT_SECONDS": "120"}
     with pytest.raises(ConfigurationError, match="does not fit"):
-        load_provider_settings(environ)
+        load_picker_settings(environ)
 
 
 def test_the_checkpoint_time_is_configurable_but_not_before_the_close_is_out() -> None:
-    assert load_provider_settings({"CHECKPOINT_LOCAL_TIME": "18:00"}).checkpoint_local_time == (
+    assert load_market_settings({"CHECKPOINT_LOCAL_TIME": "18:00"}).checkpoint_local_time == (
         time(18, 0)
     )
     with pytest.raises(ConfigurationError, match="CHECKPOINT_LOCAL_TIME"):
-        load_provider_settings({"CHECKPOINT_LOCAL_TIME": "15:00"})
+        load_market_settings({"CHECKPOINT_LOCAL_TIME": "16:10"})
 
 
 def test_a_malformed_tunable_is_named() -> None:
     with pytest.raises(ConfigurationError, match="ALPHA_VANTAGE_DAILY_LIMIT"):
-        load_provider_settings({"ALPHA_VANTAGE_DAILY_LIMIT": "lots"})
+        load_market_settings({"ALPHA_VANTAGE_DAILY_LIMIT": "lots"})
 
 
 def test_without_keys_offline_providers_are_chosen_and_announced(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = load_provider_settings({})
-    market = build_market_data(settings, _never_connect)  # type: ignore[arg-type]
-    picker = build_picker(settings)
+    announce_offline.cache_clear()
+    market = build_market_data(load_market_settings({}), _never_connect)  # type: ignore[arg-type]
+    picker = build_picker(load_picker_settings({}))
     assert isinstance(market.source, SyntheticMarket)
     assert isinstance(picker, ScriptedPicker)
     stderr = capsys.readouterr().err
@@ -79,13 +80,19 @@ def test_with_keys_the_real_providers_are_chosen_and_keys_stay_out_of_logs(
     capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = load_provider_settings(
-        {"OPENAI_API_KEY": "sk-SECRET-openai", "ALPHA_VANTAGE_API_KEY": "SECRET-av"}
-    )
-    market = build_market_data(settings, _never_connect)  # type: ignore[arg-type]
-    picker = build_picker(settings)
+    environ = {"OPENAI_API_KEY": "sk-SECRET-openai", "ALPHA_VANTAGE_API_KEY": "SECRET-av"}
+    market_settings = load_market_settings(environ)
+    picker_settings = load_picker_settings(environ)
+    market = build_market_data(market_settings, _never_connect)  # type: ignore[arg-type]
+    picker = build_picker(picker_settings)
     assert market.source.name == "Alpha Vantage"
     assert isinstance(picker, OpenAIPicker)
     captured = capsys.readouterr()
-    for text in (captured.out, captured.err, caplog.text, repr(settings)):
+    for text in (
+        captured.out,
+        captured.err,
+        caplog.text,
+        repr(market_settings),
+        repr(picker_settings),
+    ):
         assert "SECRET" not in text

@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Protocol
 
 import pytest
 
-from alpha_monday.config import load_provider_settings
-from alpha_monday.db.connection import get_connection
+from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.domain.calendar import market_date, market_instant_utc
-from alpha_monday.domain.market_data import DailyCloseSource, DailySeries, MarketData
+from alpha_monday.domain.market_data import DailyCloseSource, DailySeries
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
     Picker,
@@ -32,8 +31,7 @@ from alpha_monday.domain.picks import (
 from alpha_monday.domain.splits import Split
 from alpha_monday.errors import MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
-from alpha_monday.integrations.rate_limit import CallLimiter
-from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
+from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock
 
 SCHEDULED_START = time(8, 0)
@@ -132,6 +130,29 @@ class WeeklyRun:
 RunWeekly = Callable[..., WeeklyRun]
 
 
+def workflow_factory(
+    clock: SimulatedClock,
+    *,
+    source: DailyCloseSource | None = None,
+    picker: Picker | None = None,
+    daily_limit: int = 25,
+) -> DependencyFactory:
+    """The workflow's one factory, with the tests' clock, market and picker."""
+    environ = {
+        "ALPHA_VANTAGE_DAILY_LIMIT": str(daily_limit),
+        "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0",
+    }
+    synthetic = SyntheticMarket(now=clock.now)
+    return DependencyFactory(
+        market_settings=lambda: load_market_settings(environ),
+        picker_settings=lambda: load_picker_settings({}),
+        now=clock.now,
+        sleep=clock.advance,
+        market_source=lambda _: source or synthetic,
+        picker=picker or ScriptedPicker(),
+    )
+
+
 @pytest.fixture
 def run_weekly(database_url: str) -> RunWeekly:
     def run(
@@ -145,26 +166,10 @@ def run_weekly(database_url: str) -> RunWeekly:
         clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
         synthetic = SyntheticMarket(now=clock.now)
         chosen_source = source(clock, synthetic) if source else synthetic
-        limiter = CallLimiter(
-            get_connection,
-            "alpha_vantage",
-            daily_limit,
-            0,
-            sleep=clock.advance,
-            today=lambda: clock.now().date(),
+        factory = workflow_factory(
+            clock, source=chosen_source, picker=picker, daily_limit=daily_limit
         )
-        dependencies = WorkflowDependencies(
-            settings=load_provider_settings({}),
-            market=MarketData(
-                get_connection,
-                chosen_source,
-                limiter,
-                now=clock.now,
-                final_margin=timedelta(minutes=30),
-            ),
-            picker=picker or ScriptedPicker(),
-        )
-        with using_dependencies(dependencies):
+        with using_factory(factory):
             report = LocalWorkflow(clock=clock).run(
                 execution_input or {"run_date": run_date.isoformat()}
             )

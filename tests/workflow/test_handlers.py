@@ -13,22 +13,21 @@ from typing import Any
 import psycopg
 import pytest
 
-from alpha_monday.config import load_provider_settings
+from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
-from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import list_events
-from alpha_monday.domain.market_data import MarketData
-from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate
-from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
-from alpha_monday.integrations.rate_limit import CallLimiter
+from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate, InvalidRunInput
+from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
+from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday.workflow.generate_picks import resolve_run_date
+from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import GeneratePicksTask
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.template import Handler, functions, load_handler
 
 JUNE_1 = date(2026, 6, 1)
+CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "GeneratePicks", "retry_count": 0}
 AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
 
 
@@ -36,22 +35,11 @@ AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
 def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
     """Call a function's handler from template.yaml, with offline providers after June 1st."""
     handlers: dict[str, Handler] = {}
-    deps = WorkflowDependencies(
-        settings=load_provider_settings({}),
-        market=MarketData(
-            get_connection,
-            SyntheticMarket(now=lambda: AFTER_THE_FORTNIGHT),
-            CallLimiter(
-                get_connection,
-                "alpha_vantage",
-                25,
-                0,
-                sleep=lambda _: None,
-                today=AFTER_THE_FORTNIGHT.date,
-            ),
-            now=lambda: AFTER_THE_FORTNIGHT,
-            final_margin=timedelta(minutes=30),
-        ),
+    factory = DependencyFactory(
+        market_settings=lambda: load_market_settings({"ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0"}),
+        picker_settings=lambda: load_picker_settings({}),
+        now=lambda: AFTER_THE_FORTNIGHT,
+        sleep=lambda _: None,
         picker=ScriptedPicker(),
     )
 
@@ -60,7 +48,7 @@ def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
             handlers[function] = load_handler(functions(template)[function])
         return handlers[function](event, LocalLambdaContext(function, "test"))
 
-    with using_dependencies(deps):
+    with using_factory(factory):
         yield call
 
 
@@ -70,6 +58,7 @@ def _new_batch(invoke: Any) -> dict[str, Any]:
         {
             "execution_input": {"run_date": "2026-06-01"},
             "execution_started_at": "2026-06-01T12:00:00Z",
+            "context": CONTEXT,
         },
     )
 
@@ -207,7 +196,12 @@ def test_mark_batch_failed_before_any_batch_records_a_run_failure(
     assert row == (
         None,
         "run_failed",
-        {"error": "PickerRefused", "cause": "the model refused", "run_date": "2026-06-01"},
+        {
+            "error": "PickerRefused",
+            "cause": "the model refused",
+            "run_date": "2026-06-01",
+            "execution_name": None,
+        },
     )
 
 
@@ -222,23 +216,63 @@ def test_mark_batch_failed_before_any_batch_records_a_run_failure(
 def test_a_scheduled_run_derives_its_monday_from_the_start_time(
     started: datetime, monday: date
 ) -> None:
-    task = GeneratePicksTask(execution_input={}, execution_started_at=started)
+    task = parse_task(
+        GeneratePicksTask,
+        {"execution_input": {}, "execution_started_at": started, "context": CONTEXT},
+    )
     assert resolve_run_date(task) == monday
 
 
-@pytest.mark.parametrize(
-    "bad", ["2026-06-02", "06/01/2026", "tomorrow", 20260601, "20260601", "2026-02-30"]
-)
-def test_a_manual_run_date_must_be_a_monday(bad: object) -> None:
+@pytest.mark.parametrize("bad", ["2026-06-02", "06/01/2026", "tomorrow", "20260601", "2026-02-30"])
+def test_a_manual_run_date_must_be_a_monday(bad: str) -> None:
+    task = parse_task(
+        GeneratePicksTask,
+        {"execution_input": {"run_date": bad}, "execution_started_at": JUNE_1, "context": CONTEXT},
+    )
     with pytest.raises(InvalidRunDate):
-        resolve_run_date(GeneratePicksTask(execution_input={"run_date": bad}))
+        resolve_run_date(task)
+
+
+@pytest.mark.parametrize(
+    ("event", "named"),
+    [
+        (
+            {"execution_inptu": {}, "execution_started_at": "2026-06-01T12:00:00Z"},
+            "execution_inptu",
+        ),
+        ({"execution_input": {"run_dat": "2026-06-01"}}, "run_dat"),
+        ({"execution_input": {"run_date": 20260601}}, "run_date"),
+        ({"execution_input": {"resume_batch_id": "nope"}}, "resume_batch_id"),
+        ({"execution_input": {"run_date": "2026-06-01", "resume_batch_id": "x"}}, "run_date"),
+    ],
+)
+def test_a_bad_start_input_is_invalid_run_input_naming_the_field(
+    invoke: Any, conn: psycopg.Connection, event: dict[str, Any], named: str
+) -> None:
+    # Given a start input with a misspelled, missing or malformed key
+    full = {"execution_started_at": "2026-06-01T12:00:00Z", "context": CONTEXT, **event}
+    # When GeneratePicks receives it
+    with pytest.raises(InvalidRunInput, match=named):
+        invoke("GeneratePicksFunction", full)
+    # Then nothing was written (no scheduled run for "now", no batch)
+    row = conn.execute("SELECT count(*) FROM batches").fetchone()
+    assert row == (0,)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [{"error": "garbage"}, {"batch_id": "not-a-uuid", "error": {"Error": "X"}}, {}],
+)
+def test_a_forged_failure_state_is_refused(invoke: Any, state: dict[str, Any]) -> None:
+    with pytest.raises(InvalidRunInput, match="state"):
+        invoke("MarkBatchFailedFunction", {"state": state})
 
 
 @pytest.mark.parametrize(
     ("function", "missing"),
     [
         ("GeneratePicksFunction", "OPENAI_API_KEY_PARAMETER"),
-        ("CheckpointFunction", "OPENAI_API_KEY_PARAMETER"),
+        ("CheckpointFunction", "ALPHA_VANTAGE_API_KEY_PARAMETER"),
         ("HealthFunction", "DATABASE_URL_PARAMETER"),
         ("CompleteBatchFunction", "DATABASE_URL_PARAMETER"),
     ],
@@ -254,6 +288,8 @@ def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
     monkeypatch.delitem(sys.modules, "alpha_monday.api.handler", raising=False)
     if missing != "DATABASE_URL_PARAMETER":
         monkeypatch.setenv("DATABASE_URL_PARAMETER", "/alpha-monday/dev/database-url")
+    if missing == "OPENAI_API_KEY_PARAMETER":
+        monkeypatch.setenv("ALPHA_VANTAGE_API_KEY_PARAMETER", "/alpha-monday/dev/av")
     reset_settings_cache()
     try:
         with pytest.raises(ConfigurationError, match=missing):

@@ -289,10 +289,15 @@ def test_resuming_a_completed_or_unknown_batch_is_refused(
 ) -> None:
     done = run_weekly(JUNE_1, picker=PICKS)
     events_before = _count(conn, "events")
-    for resume in (done.output["batch_id"], "00000000-0000-4000-8000-000000000000", "nope"):
+    for resume, error in (
+        (done.output["batch_id"], "BatchNotResumable"),
+        ("00000000-0000-4000-8000-000000000000", "BatchNotResumable"),
+        ("nope", "InvalidRunInput"),  # not a batch id at all: refused at the boundary
+    ):
         run = run_weekly(JUNE_1, execution_input={"resume_batch_id": resume})
         assert run.report.status == "FAILED"
-        assert run.report.error == "BatchNotResumable"
+        assert run.report.error == error
+        assert run.report.states_entered()[-1] == "InvalidRunInput"
     assert get_batch_detail(conn, done.output["batch_id"]).batch.status == "completed"
     assert _count(conn, "events") == events_before
 

@@ -94,12 +94,12 @@ def _run_week(args: argparse.Namespace) -> int:
     # The runner tells the story; the handlers' JSON logs would bury it.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
     # Imported late: the handlers read their settings when first imported.
-    from alpha_monday.config import provider_settings  # noqa: PLC0415
+    from alpha_monday.config import market_settings  # noqa: PLC0415
     from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
     from alpha_monday_local import run_story, run_week  # noqa: PLC0415
 
     run_date = args.date or run_week.latest_finished_monday()
-    offline = provider_settings().alpha_vantage_api_key is None
+    offline = market_settings().alpha_vantage_api_key is None
     try:
         run_week.check_run_date(run_date, utc_now(), offline=offline)
     except run_week.RunDateRefused as refused:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from alpha_monday.config import provider_settings
+from alpha_monday.config import market_settings
 from alpha_monday.db.batches import batch_id_for_run_date, get_batch_detail
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import market_date, market_instant_utc
 from alpha_monday.integrations.offline import WALK_START
-from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
-from alpha_monday.workflow.dependencies import WorkflowDependencies, using_dependencies
+from alpha_monday.integrations.providers import utc_now
+from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday_local.sfn_runner import (
     ExecutionReport,
     HistoryEvent,
@@ -32,7 +32,7 @@ def latest_finished_monday(now: datetime | None = None) -> date:
     now = now or utc_now()
     today = market_date(now)
     monday = today - timedelta(days=today.weekday())
-    while market_instant_utc(monday + FORTNIGHT, provider_settings().checkpoint_local_time) > now:
+    while market_instant_utc(monday + FORTNIGHT, market_settings().checkpoint_local_time) > now:
         monday -= timedelta(weeks=1)
     return monday
 
@@ -56,7 +56,7 @@ def check_run_date(run_date: date, now: datetime, *, offline: bool) -> None:
     if not offline:
         return
     fortnight_over = market_instant_utc(
-        run_date + FORTNIGHT, provider_settings().checkpoint_local_time
+        run_date + FORTNIGHT, market_settings().checkpoint_local_time
     )
     if fortnight_over > now:
         raise RunDateRefused(
@@ -67,15 +67,12 @@ def check_run_date(run_date: date, now: datetime, *, offline: bool) -> None:
         )
 
 
-def local_dependencies(clock: SimulatedClock) -> WorkflowDependencies:
-    """The configured providers; offline ones live on the simulated clock of the run."""
-    settings = provider_settings()
-    if settings.alpha_vantage_api_key is None:
-        market = build_market_data(settings, get_connection, now=clock.now, sleep=clock.advance)
-    else:
-        # The real market publishes on the real clock and counts real days.
-        market = build_market_data(settings, get_connection)
-    return WorkflowDependencies(settings=settings, market=market, picker=build_picker(settings))
+def local_factory(clock: SimulatedClock) -> DependencyFactory:
+    """The configured providers; the offline market lives on the simulated clock of the run."""
+    if market_settings().alpha_vantage_api_key is None:
+        return DependencyFactory(now=clock.now, sleep=clock.advance)
+    # The real market publishes on the real clock and counts real days.
+    return DependencyFactory()
 
 
 def run_week(
@@ -87,7 +84,7 @@ def run_week(
     York), so each checkpoint sees the market as it was after that day's close.
     """
     clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
-    with using_dependencies(local_dependencies(clock)):
+    with using_factory(local_factory(clock)):
         report = LocalWorkflow(on_event=on_event, clock=clock).run(
             {"run_date": run_date.isoformat()}
         )

@@ -243,7 +243,13 @@ class LocalWorkflow:
             )["stateMachineArn"]
         )
 
-    def run(self, execution_input: dict[str, Any], timeout_seconds: float = 600) -> ExecutionReport:
+    def run(
+        self,
+        execution_input: dict[str, Any],
+        timeout_seconds: float = 600,
+        execution_name: str | None = None,
+    ) -> ExecutionReport:
+        """Execute once; like AWS, an execution without a name gets a UUID for one."""
         import boto3  # noqa: PLC0415
 
         self._report = ExecutionReport(
@@ -254,7 +260,9 @@ class LocalWorkflow:
             state_machine_arn = self._deploy()
             sfn = boto3.client("stepfunctions", region_name=REGION)
             execution_arn = sfn.start_execution(
-                stateMachineArn=state_machine_arn, input=json.dumps(execution_input)
+                stateMachineArn=state_machine_arn,
+                name=execution_name or str(uuid.uuid4()),
+                input=json.dumps(execution_input),
             )["executionArn"]
             seen = 0
             while True:

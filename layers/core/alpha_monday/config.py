@@ -136,17 +136,12 @@ def api_settings() -> ApiSettings:
     return load_api_settings(os.environ)
 
 
-class ProviderSettings(BaseModel):
-    """OpenAI and Alpha Vantage. A missing key locally means that provider runs offline."""
+class MarketSettings(BaseModel):
+    """Alpha Vantage and the market rules. A missing key locally means the offline market."""
 
     model_config = ConfigDict(frozen=True)
 
-    openai_api_key: SecretSource | None
     alpha_vantage_api_key: SecretSource | None
-    openai_model: str = "gpt-4o-mini"
-    openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
-    openai_max_retries: int = Field(default=1, ge=0, le=5)
-    picker_max_reasks: int = Field(default=2, ge=0, le=5)
     alpha_vantage_timeout_seconds: float = Field(default=10, gt=0, le=60)
     # Where the Alpha Vantage API lives (a local imitation in tests and probes).
     alpha_vantage_base_url: str = Field(
@@ -159,20 +154,13 @@ class ProviderSettings(BaseModel):
     final_close_margin_minutes: int = Field(default=30, ge=0, le=360)
     # When a checkpoint wakes up, New York time; after the close is final.
     checkpoint_local_time: time = Field(default=time(17, 15))
-    # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
-    generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
 
     @property
     def final_close_margin(self) -> timedelta:
         return timedelta(minutes=self.final_close_margin_minutes)
 
-    @property
-    def picker_worst_case_seconds(self) -> float:
-        calls = (self.openai_max_retries + 1) * (self.picker_max_reasks + 1)
-        return self.openai_timeout_seconds * calls
-
     @model_validator(mode="after")
-    def _checkpoints_wake_after_the_close_is_final(self) -> ProviderSettings:
+    def _checkpoints_wake_after_the_close_is_final(self) -> MarketSettings:
         final_at = datetime.combine(date.min, time(16, 0)) + self.final_close_margin
         if self.checkpoint_local_time < final_at.time():
             raise ValueError(
@@ -181,8 +169,27 @@ class ProviderSettings(BaseModel):
             )
         return self
 
+
+class PickerSettings(BaseModel):
+    """OpenAI. A missing key locally means the scripted offline picker."""
+
+    model_config = ConfigDict(frozen=True)
+
+    openai_api_key: SecretSource | None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
+    openai_max_retries: int = Field(default=1, ge=0, le=5)
+    picker_max_reasks: int = Field(default=2, ge=0, le=5)
+    # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
+    generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
+
+    @property
+    def picker_worst_case_seconds(self) -> float:
+        calls = (self.openai_max_retries + 1) * (self.picker_max_reasks + 1)
+        return self.openai_timeout_seconds * calls
+
     @model_validator(mode="after")
-    def _picker_fits_in_the_lambda_timeout(self) -> ProviderSettings:
+    def _picker_fits_in_the_lambda_timeout(self) -> PickerSettings:
         # Leave a third of the timeout for the market data calls and the database write.
         if self.picker_worst_case_seconds > self.generate_picks_timeout_seconds * 2 / 3:
             raise ValueError(
@@ -193,42 +200,42 @@ class ProviderSettings(BaseModel):
         return self
 
 
-_PROVIDER_TUNABLES = (
-    "OPENAI_MODEL",
-    "OPENAI_TIMEOUT_SECONDS",
-    "OPENAI_MAX_RETRIES",
-    "PICKER_MAX_REASKS",
-    "ALPHA_VANTAGE_TIMEOUT_SECONDS",
-    "ALPHA_VANTAGE_BASE_URL",
-    "ALPHA_VANTAGE_DAILY_LIMIT",
-    "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS",
-    "BENCHMARK_SYMBOL",
-    "GENERATE_PICKS_TIMEOUT_SECONDS",
-    "CHECKPOINT_LOCAL_TIME",
-    "FINAL_CLOSE_MARGIN_MINUTES",
-)
-
-
-def load_provider_settings(environ: Mapping[str, str]) -> ProviderSettings:
-    """On Lambda both keys are required (offline providers never run there)."""
-    on_lambda = running_on_lambda(environ)
-    data: dict[str, object] = {
-        "openai_api_key": secret_source("OPENAI_API_KEY", environ, required=on_lambda),
-        "alpha_vantage_api_key": secret_source(
-            "ALPHA_VANTAGE_API_KEY", environ, required=on_lambda
-        ),
+def _tunables(model: type[BaseModel], environ: Mapping[str, str]) -> dict[str, object]:
+    """Each field of `model` set in the environment under its upper-case name."""
+    return {
+        name: environ[name.upper()]
+        for name in model.model_fields
+        if not name.endswith("api_key") and environ.get(name.upper())
     }
-    data.update({name.lower(): environ[name] for name in _PROVIDER_TUNABLES if environ.get(name)})
-    return _validated(ProviderSettings, data)
+
+
+def load_market_settings(environ: Mapping[str, str]) -> MarketSettings:
+    """On Lambda the key is required (the offline market never runs there)."""
+    key = secret_source("ALPHA_VANTAGE_API_KEY", environ, required=running_on_lambda(environ))
+    data = {"alpha_vantage_api_key": key, **_tunables(MarketSettings, environ)}
+    return _validated(MarketSettings, data)
+
+
+def load_picker_settings(environ: Mapping[str, str]) -> PickerSettings:
+    """On Lambda the key is required (the scripted picker never runs there)."""
+    key = secret_source("OPENAI_API_KEY", environ, required=running_on_lambda(environ))
+    data = {"openai_api_key": key, **_tunables(PickerSettings, environ)}
+    return _validated(PickerSettings, data)
 
 
 @cache
-def provider_settings() -> ProviderSettings:
-    return load_provider_settings(os.environ)
+def market_settings() -> MarketSettings:
+    return load_market_settings(os.environ)
+
+
+@cache
+def picker_settings() -> PickerSettings:
+    return load_picker_settings(os.environ)
 
 
 def reset_settings_cache() -> None:
     """Forget settings read so far (tests and the local runner change the environment)."""
     database_settings.cache_clear()
     api_settings.cache_clear()
-    provider_settings.cache_clear()
+    market_settings.cache_clear()
+    picker_settings.cache_clear()

@@ -75,8 +75,17 @@ class MarketDataInvalidClose(MarketDataError):
     """The close sent for the asked date is not a sane price; a later answer may be."""
 
 
+class InvalidRunInput(AlphaMondayError):
+    """A task input that is not what the state machine sends (a missing or misspelled key)."""
+
+
 class PickerError(AlphaMondayError):
-    """The language model could not produce acceptable picks."""
+    """The language model could not produce acceptable picks.
+
+    `attempts` holds every answer the model gave before the failure, for the audit trail.
+    """
+
+    attempts: tuple[object, ...] = ()
 
 
 class PickerRefused(PickerError):

@@ -215,6 +215,27 @@ def batch_id_for_run_date(conn: psycopg.Connection, run_date: date) -> UUID | No
     return row[0] if row else None
 
 
+def batch_of_run(conn: psycopg.Connection, run_date: date) -> tuple[UUID, str | None] | None:
+    """The batch recorded for `run_date` and the execution that created it, if any."""
+    row = conn.execute(
+        "SELECT id, execution_name FROM batches WHERE run_date = %s", (run_date,)
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def batch_id_for_execution(conn: psycopg.Connection, execution_name: str) -> UUID | None:
+    """The batch an execution created, or resumed (its `batch_resumed` event names it)."""
+    row = conn.execute(
+        "SELECT id FROM batches WHERE execution_name = %(name)s"
+        " UNION ALL"
+        " SELECT batch_id FROM events WHERE event_type = 'batch_resumed'"
+        " AND payload ->> 'execution_name' = %(name)s"
+        " LIMIT 1",
+        {"name": execution_name},
+    ).fetchone()
+    return row[0] if row else None
+
+
 def create_batch(
     conn: psycopg.Connection,
     new_batch: NewBatch,
@@ -229,10 +250,12 @@ def create_batch(
     try:
         with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO batches (id, run_date, benchmark_symbol, benchmark_initial_price,"
-                " status, model) VALUES (%s, %s, %s, %s, 'active', %s)",
+                "INSERT INTO batches (id, execution_name, run_date, benchmark_symbol,"
+                " benchmark_initial_price, status, model)"
+                " VALUES (%s, %s, %s, %s, %s, 'active', %s)",
                 (
                     batch_id,
+                    new_batch.execution_name,
                     new_batch.run_date,
                     new_batch.benchmark_symbol,
                     new_batch.benchmark_initial_price,

@@ -102,6 +102,7 @@ class NewPick(Row):
 
 
 class NewBatch(Row):
+    execution_name: str | None = None
     run_date: date
     benchmark_symbol: str
     benchmark_initial_price: Decimal

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from alpha_monday.db.models import Checkpoint
-from alpha_monday.domain.calendar import market_instant_utc
+from alpha_monday.domain.calendar import market_date, market_instant_utc, parse_iso_date
+from alpha_monday.errors import InvalidRunDate
 
 CHECKPOINT_COUNT = 14
 MARKET_CLOSE = time(16, 0)
@@ -18,6 +19,28 @@ class ScheduledDay:
     index: int
     checkpoint_date: date
     wake_at: datetime
+
+
+MONDAY = 0
+
+
+def monday_of(instant: datetime) -> date:
+    """The Monday (New York) of the week of `instant`: a scheduled run's run_date."""
+    day = market_date(instant)
+    return day - timedelta(days=day.weekday())
+
+
+def requested_run_date(text: str) -> date:
+    """A manual run's Monday, or InvalidRunDate saying what is wrong with it."""
+    try:
+        run_date = parse_iso_date(text)
+    except ValueError:
+        raise InvalidRunDate(f"run_date must be a real date as YYYY-MM-DD, got {text!r}") from None
+    if run_date.weekday() != MONDAY:
+        raise InvalidRunDate(
+            f"run_date {run_date.isoformat()} is a {run_date.strftime('%A')}; it must be a Monday"
+        )
+    return run_date
 
 
 def checkpoint_date(run_date: date, index: int) -> date:

@@ -26,6 +26,7 @@ from alpha_monday.domain.picks import (
     TickerCheck,
 )
 from alpha_monday.errors import (
+    PickerError,
     PickerInvalidOutput,
     PickerOutputTruncated,
     PickerRefused,
@@ -129,11 +130,21 @@ class OpenAIPicker:
         )
 
     def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        attempts: list[PickerAttempt] = []
+        try:
+            return self._pick(request, check_ticker, attempts)
+        except PickerError as error:
+            # Every answer is kept, even those of a run that fails (no silent re-roll).
+            error.attempts = tuple(attempts)
+            raise
+
+    def _pick(
+        self, request: PickRequest, check_ticker: TickerCheck, attempts: list[PickerAttempt]
+    ) -> PickerResult:
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": SYSTEM_PROMPT},
             {"role": "user", "content": render_prompt(request)},
         ]
-        attempts: list[PickerAttempt] = []
         for _ in range(self._max_reasks + 1):
             raw_output = self._ask(messages)
             picks, problems = self._review(raw_output, request.benchmark_symbol, check_ticker)

@@ -6,10 +6,11 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 
 import psycopg
 
-from alpha_monday.config import ProviderSettings
+from alpha_monday.config import MarketSettings, PickerSettings
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.alpha_vantage import PROVIDER, AlphaVantageSource
@@ -20,8 +21,9 @@ from alpha_monday.integrations.rate_limit import CallLimiter
 BANNER = "=" * 78
 
 
+@cache
 def announce_offline(what: str, missing_setting: str) -> None:
-    """Offline providers are never silent: every run says so on stderr."""
+    """Offline providers are never silent: every run (process) says so on stderr, once."""
     sys.stderr.write(
         f"{BANNER}\nOFFLINE: {missing_setting} is not set, so {what} stands in.\n"
         f"Nothing this run records is real market data or a real model's opinion.\n{BANNER}\n"
@@ -34,13 +36,14 @@ def utc_now() -> datetime:
 
 
 def build_market_data(
-    settings: ProviderSettings,
+    settings: MarketSettings,
     connection: Callable[[], psycopg.Connection],
     *,
     now: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
+    source: DailyCloseSource | None = None,
 ) -> MarketData:
-    """Alpha Vantage (or the synthetic market), both within the shared daily budget.
+    """Alpha Vantage (or the synthetic market, or `source`), within the shared daily budget.
 
     `now` and `sleep` let the local runner play a fortnight on a simulated clock.
     """
@@ -52,9 +55,11 @@ def build_market_data(
         sleep=sleep,
         today=lambda: now().astimezone(UTC).date(),
     )
-    if settings.alpha_vantage_api_key is None:
+    if source is not None:
+        pass
+    elif settings.alpha_vantage_api_key is None:
         announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
-        source: DailyCloseSource = SyntheticMarket(now=now)
+        source = SyntheticMarket(now=now)
     else:
         source = AlphaVantageSource(
             settings.alpha_vantage_api_key.reveal(),
@@ -66,7 +71,7 @@ def build_market_data(
     )
 
 
-def build_picker(settings: ProviderSettings) -> Picker:
+def build_picker(settings: PickerSettings) -> Picker:
     if settings.openai_api_key is None:
         announce_offline("a scripted picker", "OPENAI_API_KEY")
         return ScriptedPicker()

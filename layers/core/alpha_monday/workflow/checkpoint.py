@@ -7,14 +7,14 @@ import psycopg
 
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import append_event
 from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
+from alpha_monday.domain.market_data import MarketData
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import dependencies
+from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
 from alpha_monday.workflow.recording import (
     heal_days,
@@ -71,9 +71,8 @@ def _record_missing_close(
 
 
 def _compute(
-    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail
+    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, market: MarketData
 ) -> CheckpointResult:
-    market = dependencies().market
     symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
     session = market.session_closes(symbols, task.checkpoint_date)
     score = score_and_store(conn, detail, session, market)
@@ -102,13 +101,13 @@ def _compute(
     )
 
 
-def run_checkpoint(task: CheckpointTask) -> CheckpointResult:
+def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointResult:
     """Idempotent: running the same checkpoint again rewrites the same values."""
     logger.append_keys(
         batch_id=str(task.batch_id), checkpoint_date=task.checkpoint_date.isoformat()
     )
     with translated_database_errors():
-        conn = get_connection()
+        conn = deps.conn
         detail = get_batch_detail(conn, task.batch_id)
         closed = closed_reason(task.checkpoint_date)
         if task.close_missing is not None:
@@ -117,8 +116,6 @@ def run_checkpoint(task: CheckpointTask) -> CheckpointResult:
             # No session, no market data call.
             result = _skip(conn, task, detail, closed)
         else:
-            result = _compute(conn, task, detail)
-        healed = heal_days(
-            conn, detail, dependencies().market, task.checkpoint_date, may_fetch=False
-        )
+            result = _compute(conn, task, detail, deps.market)
+        healed = heal_days(conn, detail, deps.market, task.checkpoint_date, may_fetch=False)
     return result.model_copy(update={"healed_dates": healed})

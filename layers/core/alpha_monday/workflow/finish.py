@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from alpha_monday.db.batches import get_batch_detail, set_batch_status
-from alpha_monday.db.connection import get_connection
-from alpha_monday.db.events import append_event
+from alpha_monday.db.batches import batch_id_for_execution, get_batch_detail, set_batch_status
 from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint, missing_days
 from alpha_monday.errors import BatchIncomplete
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import dependencies
+from alpha_monday.workflow.dependencies import StepDependencies
+from alpha_monday.workflow.failures import record_run_failure
 from alpha_monday.workflow.models import (
     CompleteBatchResult,
     CompleteBatchTask,
@@ -23,19 +22,19 @@ from alpha_monday.workflow.models import (
 from alpha_monday.workflow.recording import heal_days
 
 
-def complete_batch(task: CompleteBatchTask) -> CompleteBatchResult:
+def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteBatchResult:
     """Heal what can be healed, refuse an incomplete fortnight, mark the batch completed
     (again: a no-op) and report its final returns."""
     logger.append_keys(batch_id=str(task.batch_id))
     with translated_database_errors():
-        conn = get_connection()
+        conn = deps.conn
         detail = get_batch_detail(conn, task.batch_id)
         healed: list[date] = []
         if detail.batch.status == "active":
             healed = heal_days(
                 conn,
                 detail,
-                dependencies().market,
+                deps.market,
                 detail.batch.run_date + timedelta(days=CHECKPOINT_COUNT),
                 may_fetch=True,
             )
@@ -82,30 +81,29 @@ def _refuse_unless_complete(detail: BatchDetail) -> None:
         )
 
 
-def mark_batch_failed(task: MarkBatchFailedTask) -> MarkBatchFailedResult:
-    """Record the error in events and fail the batch, if one was created and is active."""
+def mark_batch_failed(task: MarkBatchFailedTask, deps: StepDependencies) -> MarkBatchFailedResult:
+    """Record the error and fail the run's batch, if one was created and is still active.
+
+    The batch is the one in the state, or else the one this execution created (a timeout
+    right after the commit leaves no batch_id in the state).
+    """
     error = task.error
-    batch_id = task.batch_id
+    execution_name = task.context.workflow_run_id if task.context else None
     with translated_database_errors():
-        conn = get_connection()
-        # The error and the status change are recorded together or not at all.
-        with conn.transaction():
-            append_event(
-                conn,
-                batch_id,
-                "batch_failed" if batch_id else "run_failed",
-                {
-                    "error": error.error,
-                    "cause": error.cause,
-                    "run_date": task.state.get("run_date"),
-                },
-            )
-            if batch_id is None:
-                outcome = "no_batch_recorded"
-            elif set_batch_status(conn, batch_id, "failed", from_status="active"):
-                outcome = "batch_marked_failed"
-            else:
-                outcome = "batch_already_finished"
+        conn = deps.conn
+        batch_id = task.batch_id
+        if batch_id is None and execution_name is not None:
+            batch_id = batch_id_for_execution(conn, execution_name)
+        outcome = record_run_failure(
+            conn,
+            batch_id,
+            {
+                "error": error.error,
+                "cause": error.cause,
+                "run_date": task.state.run_date,
+                "execution_name": execution_name,
+            },
+        )
     logger.error(
         "weekly run failed",
         extra={"batch_id": str(batch_id) if batch_id else None, "error": error.error},

@@ -1,67 +1,58 @@
-"""GeneratePicks: the model's three picks, their baseline closes, the batch, in one go."""
+"""GeneratePicks: the model's three picks, their baseline closes, the batch, in one go.
+
+Idempotent per execution: a retry of the execution that committed the batch gets that
+batch back (no second model call); another execution for the same Monday fails fast with
+BatchAlreadyExists. Every answer the model gives is kept in `events`, whatever happens next.
+"""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 from uuid import UUID
 
+import psycopg
+
 from alpha_monday.db.batches import (
-    batch_id_for_run_date,
+    batch_of_run,
     create_batch,
     get_batch_detail,
     list_batches,
     set_batch_status,
 )
-from alpha_monday.db.connection import get_connection
 from alpha_monday.db.events import append_event
 from alpha_monday.db.models import BatchDetail, BatchSummary, NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
-from alpha_monday.domain.calendar import (
-    last_session_before,
-    market_date,
-    parse_iso_date,
-)
-from alpha_monday.domain.picks import PastBatch, PastPick, PickRequest
-from alpha_monday.domain.schedule import fortnight_schedule
+from alpha_monday.domain.calendar import last_session_before
+from alpha_monday.domain.picks import PastBatch, PastPick, PickerResult, PickRequest
+from alpha_monday.domain.schedule import fortnight_schedule, monday_of, requested_run_date
 from alpha_monday.errors import (
     BatchAlreadyExists,
     BatchNotFound,
     BatchNotResumable,
-    InvalidRunDate,
     MarketDataUnknownSymbol,
+    PickerError,
 )
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import dependencies
+from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import (
     CheckpointLoop,
     GeneratePicksResult,
     GeneratePicksTask,
+    NewRun,
     PickSummary,
+    Resume,
     ScheduledCheckpoint,
 )
 
 TRACK_RECORD_BATCHES = 8
-MONDAY = 0
 
 
 def resolve_run_date(task: GeneratePicksTask) -> date:
     """A manual run names its Monday; a scheduled one runs for the Monday of its start."""
-    requested = task.execution_input.get("run_date")
-    if requested is None:
-        started = market_date(task.execution_started_at)
-        return started - timedelta(days=started.weekday())
-    try:
-        run_date = parse_iso_date(str(requested)) if isinstance(requested, str) else None
-    except ValueError:
-        run_date = None
-    if run_date is None:
-        raise InvalidRunDate(f"run_date must be a real date as YYYY-MM-DD, got {requested!r}")
-    if run_date.weekday() != MONDAY:
-        raise InvalidRunDate(
-            f"run_date {run_date.isoformat()} is a {run_date.strftime('%A')}; it must be a Monday"
-        )
-    return run_date
+    if isinstance(task.execution_input, NewRun):
+        return requested_run_date(task.execution_input.run_date)
+    return monday_of(task.execution_started_at)
 
 
 def checkpoint_schedule(run_date: date, local_time: time) -> list[ScheduledCheckpoint]:
@@ -91,48 +82,91 @@ def _past_batch(item: BatchSummary) -> PastBatch:
     )
 
 
-def _track_record(run_date: date) -> tuple[PastBatch, ...]:
-    page = list_batches(get_connection(), limit=TRACK_RECORD_BATCHES, before=run_date)
+def _track_record(conn: psycopg.Connection, run_date: date) -> tuple[PastBatch, ...]:
+    page = list_batches(conn, limit=TRACK_RECORD_BATCHES, before=run_date)
     return tuple(_past_batch(item) for item in page.items if item.batch.status == "completed")
 
 
-def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
+def _record_answers(
+    conn: psycopg.Connection,
+    execution_name: str,
+    run_date: date,
+    attempts: tuple[Any, ...],
+    outcome: str,
+) -> None:
+    """The model's answers, kept before anything else can fail (no silent re-roll)."""
+    append_event(
+        conn,
+        None,
+        "picker_answered",
+        {
+            "execution_name": execution_name,
+            "run_date": run_date.isoformat(),
+            "outcome": outcome,
+            "attempts": [attempt.model_dump(mode="json") for attempt in attempts],
+        },
+    )
+
+
+def _ask_the_picker(
+    deps: StepDependencies, execution_name: str, run_date: date, request: PickRequest
+) -> PickerResult:
+    market = deps.market
+
+    def check_ticker(ticker: str) -> str | None:
+        try:
+            market.close(ticker, request.baseline_date)
+        except MarketDataUnknownSymbol as error:
+            return error.reason
+        return None
+
+    try:
+        result = deps.picker.pick(request, check_ticker)
+    except PickerError as error:
+        _record_answers(deps.conn, execution_name, run_date, error.attempts, type(error).__name__)
+        raise
+    _record_answers(deps.conn, execution_name, run_date, result.attempts, "accepted")
+    return result
+
+
+def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GeneratePicksResult:
     run_date = resolve_run_date(task)
+    execution_name = task.context.workflow_run_id
     logger.append_keys(run_date=run_date.isoformat())
-    deps = dependencies()
-    benchmark = deps.settings.benchmark_symbol
     with translated_database_errors():
-        # Fail fast, before spending a model call, when this Monday is already recorded.
-        if batch_id_for_run_date(get_connection(), run_date) is not None:
+        conn = deps.conn
+        existing = batch_of_run(conn, run_date)
+        if existing is not None:
+            batch_id, created_by = existing
+            if created_by == execution_name:
+                # A retry after the commit (a timeout, a dropped connection): same batch.
+                logger.info("batch already created by this execution")
+                return _tracking_plan(get_batch_detail(conn, batch_id), deps)
+            # Fail fast, before spending a model call, when this Monday is already recorded.
             raise BatchAlreadyExists(f"a batch for run_date {run_date.isoformat()} exists already")
+        benchmark = deps.market_settings.benchmark_symbol
         baseline_date = last_session_before(run_date)
         benchmark_close = deps.market.close(benchmark, baseline_date)
-
-        def check_ticker(ticker: str) -> str | None:
-            try:
-                deps.market.close(ticker, baseline_date)
-            except MarketDataUnknownSymbol as error:
-                return error.reason
-            return None
-
         request = PickRequest(
             run_date=run_date,
             baseline_date=baseline_date,
             benchmark_symbol=benchmark,
-            track_record=_track_record(run_date),
+            track_record=_track_record(conn, run_date),
         )
-        result = deps.picker.pick(request, check_ticker)
+        result = _ask_the_picker(deps, execution_name, run_date, request)
         tickers = [pick.ticker for pick in result.picks.picks]
         closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
         provenance: dict[str, Any] = {
             "model": result.model,
             "prompt_version": result.prompt_version,
             "baseline_date": baseline_date.isoformat(),
+            "execution_name": execution_name,
             "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
         }
         detail = create_batch(
-            get_connection(),
+            conn,
             NewBatch(
+                execution_name=execution_name,
                 run_date=run_date,
                 benchmark_symbol=benchmark,
                 benchmark_initial_price=benchmark_close,
@@ -152,13 +186,13 @@ def generate_picks(task: GeneratePicksTask) -> GeneratePicksResult:
         )
     logger.append_keys(batch_id=str(detail.batch.id))
     logger.info("batch created", extra={"tickers": tickers, "attempts": len(result.attempts)})
-    return _tracking_plan(detail)
+    return _tracking_plan(detail, deps)
 
 
-def _tracking_plan(detail: BatchDetail) -> GeneratePicksResult:
+def _tracking_plan(detail: BatchDetail, deps: StepDependencies) -> GeneratePicksResult:
     """What the loop needs: the batch, its picks and the 14 wake-up instants."""
     batch = detail.batch
-    schedule = checkpoint_schedule(batch.run_date, dependencies().settings.checkpoint_local_time)
+    schedule = checkpoint_schedule(batch.run_date, deps.market_settings.checkpoint_local_time)
     return GeneratePicksResult(
         batch_id=batch.id,
         run_date=batch.run_date,
@@ -176,7 +210,9 @@ def _tracking_plan(detail: BatchDetail) -> GeneratePicksResult:
     )
 
 
-def resume_batch(batch_id: UUID) -> GeneratePicksResult:
+def resume_batch(
+    batch_id: UUID, execution_name: str, deps: StepDependencies
+) -> GeneratePicksResult:
     """Track an existing batch again (after a failure): no new picks, the same fortnight.
 
     A failed batch becomes active again; checkpoints already recorded are rewritten with
@@ -184,7 +220,7 @@ def resume_batch(batch_id: UUID) -> GeneratePicksResult:
     """
     logger.append_keys(batch_id=str(batch_id))
     with translated_database_errors():
-        conn = get_connection()
+        conn = deps.conn
         try:
             detail = get_batch_detail(conn, batch_id)
         except BatchNotFound:
@@ -193,19 +229,21 @@ def resume_batch(batch_id: UUID) -> GeneratePicksResult:
             raise BatchNotResumable(f"batch {batch_id} is completed; there is nothing to resume")
         with conn.transaction():
             if set_batch_status(conn, batch_id, "active", from_status="failed"):
-                append_event(conn, batch_id, "batch_resumed", {"previous_status": "failed"})
+                append_event(
+                    conn,
+                    batch_id,
+                    "batch_resumed",
+                    {"previous_status": "failed", "execution_name": execution_name},
+                )
         detail = get_batch_detail(conn, batch_id)
     logger.info("batch resumed")
-    return _tracking_plan(detail)
+    return _tracking_plan(detail, deps)
 
 
-def start_run(task: GeneratePicksTask) -> GeneratePicksResult:
+def start_run(task: GeneratePicksTask, deps: StepDependencies) -> GeneratePicksResult:
     """GeneratePicks: a new batch for a Monday, or `{"resume_batch_id": ...}` to resume one."""
-    resume = task.execution_input.get("resume_batch_id")
-    if resume is None:
-        return generate_picks(task)
-    try:
-        batch_id = UUID(str(resume))
-    except ValueError:
-        raise BatchNotResumable(f"resume_batch_id {resume!r} is not a batch id") from None
-    return resume_batch(batch_id)
+    if isinstance(task.execution_input, Resume):
+        return resume_batch(
+            task.execution_input.resume_batch_id, task.context.workflow_run_id, deps
+        )
+    return generate_picks(task, deps)

@@ -1,30 +1,84 @@
-"""Turns a workflow step into a Lambda handler: event in, one step, JSON-ready model out."""
+"""Turns a workflow step into a Lambda handler: event in, one step, JSON-ready model out.
+
+Each handler declares what its step uses (`needs`): its settings are checked at cold start,
+so a missing one fails the container with its name, and nothing else is read.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from alpha_monday.config import database_settings, provider_settings
+from alpha_monday.config import database_settings, market_settings, picker_settings
+from alpha_monday.errors import AlphaMondayError, InvalidRunInput
 from alpha_monday.observability import logger
+from alpha_monday.workflow.dependencies import StepDependencies, step_dependencies
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
+Need = Literal["market", "picker"]
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
+def _invalid_input(error: ValidationError) -> InvalidRunInput:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in issue['loc']) or 'input'}: {issue['msg']}"
+        for issue in error.errors()
+    )
+    return InvalidRunInput(f"invalid task input: {problems}")
+
+
+def _correlation_keys(event: dict[str, Any]) -> dict[str, Any]:
+    """workflow_run_id, step_name, retry_count and batch_id for every log line of the step."""
+    context = event.get("context")
+    context = context if isinstance(context, dict) else {}
+    state = event.get("state")
+    batch_id = event.get("batch_id") or (state.get("batch_id") if isinstance(state, dict) else None)
+    return {
+        "workflow_run_id": context.get("workflow_run_id"),
+        "step_name": context.get("step_name"),
+        "retry_count": context.get("retry_count"),
+        "batch_id": batch_id,
+    }
+
+
+def parse_task(task_model: type[TaskT], event: dict[str, Any]) -> TaskT:
+    try:
+        return task_model.model_validate(event)
+    except ValidationError as error:
+        raise _invalid_input(error) from None
+
+
 def task_handler(
-    task_model: type[TaskT], step: Callable[[TaskT], BaseModel], *, uses_providers: bool
+    task_model: type[TaskT],
+    step: Callable[[TaskT, StepDependencies], BaseModel],
+    *,
+    needs: frozenset[Need] = frozenset(),
 ) -> Handler:
     # Read at cold start, so a missing setting fails the container with its name.
     database_settings()
-    if uses_providers:
-        provider_settings()
+    if "market" in needs:
+        market_settings()
+    if "picker" in needs:
+        picker_settings()
 
     @logger.inject_lambda_context(clear_state=True)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return step(task_model.model_validate(event)).model_dump(mode="json")
+        logger.append_keys(**_correlation_keys(event))
+        try:
+            task = parse_task(task_model, event)
+            return step(task, step_dependencies()).model_dump(mode="json")
+        except AlphaMondayError as error:
+            # Logged once, here, with the name the state machine matches on.
+            logger.warning(
+                "step failed", extra={"error": type(error).__name__, "reason": str(error)}
+            )
+            raise
+        except Exception as error:
+            logger.exception("step failed", extra={"error": type(error).__name__})
+            raise
 
+    lambda_handler.needs = needs  # type: ignore[attr-defined]
     return lambda_handler

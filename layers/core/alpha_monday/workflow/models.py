@@ -6,18 +6,32 @@ step did (the batch, the date, what was recorded) in plain fields.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from alpha_monday.db.models import BatchStatus, CheckpointStatus, PickAction
 
 
 class TaskModel(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class TaskInput(TaskModel):
+    """What the state machine sends a task: unknown or misspelled keys are refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StepContext(TaskInput):
+    """Who is calling: `$$.Execution.Name`, `$$.State.Name`, `$$.State.RetryCount`."""
+
+    workflow_run_id: str = Field(min_length=1, max_length=80)
+    step_name: str = Field(min_length=1, max_length=80)
+    retry_count: int = Field(ge=0)
 
 
 class ScheduledCheckpoint(TaskModel):
@@ -36,15 +50,50 @@ class CheckpointLoop(TaskModel):
 class StepFunctionsError(TaskModel):
     """What a Catch puts at its ResultPath."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
 
-    error: str = Field(alias="Error")
+    error: str = Field(alias="Error", min_length=1)
     cause: str = Field(default="", alias="Cause")
 
 
-class GeneratePicksTask(TaskModel):
-    execution_input: dict[str, Any] = Field(default_factory=dict)
-    execution_started_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+class NewRun(TaskInput):
+    """A manual start for a Monday: `{"run_date": "YYYY-MM-DD"}`."""
+
+    run_date: str
+
+
+class Resume(TaskInput):
+    """A manual start that tracks a failed batch again: `{"resume_batch_id": "<uuid>"}`."""
+
+    resume_batch_id: UUID
+
+
+class ScheduledStart(TaskInput):
+    """The schedule starts an execution with `{}`: the Monday of its start time."""
+
+
+def _run_input_kind(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    if "resume_batch_id" in value:
+        return "resume"
+    if "run_date" in value:
+        return "new_run"
+    return "scheduled"
+
+
+RunInput = Annotated[
+    Annotated[NewRun, Tag("new_run")]
+    | Annotated[Resume, Tag("resume")]
+    | Annotated[ScheduledStart, Tag("scheduled")],
+    Discriminator(_run_input_kind),
+]
+
+
+class GeneratePicksTask(TaskInput):
+    execution_input: RunInput
+    execution_started_at: datetime
+    context: StepContext
 
 
 class PickSummary(TaskModel):
@@ -66,7 +115,8 @@ class GeneratePicksResult(TaskModel):
     loop: CheckpointLoop
 
 
-class CheckpointTask(TaskModel):
+class CheckpointTask(TaskInput):
+    context: StepContext | None = None
     batch_id: UUID
     checkpoint_index: int = Field(ge=1)
     checkpoint_date: date
@@ -102,7 +152,8 @@ class CheckpointResult(TaskModel):
     )
 
 
-class CompleteBatchTask(TaskModel):
+class CompleteBatchTask(TaskInput):
+    context: StepContext | None = None
     batch_id: UUID
 
 
@@ -118,24 +169,67 @@ class CompleteBatchResult(TaskModel):
     picks: list[PickReturn]
 
 
-class MarkBatchFailedTask(TaskModel):
-    """The whole state at the failure: it holds `error`, and `batch_id` once a batch exists."""
+class FailedRunState(TaskModel):
+    """The execution's state when a Catch fired: the error, and the batch once one exists.
 
-    state: dict[str, Any]
+    It is the whole state of the run (loop, schedule, picks...): other keys are ignored.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    error: StepFunctionsError
+    batch_id: UUID | None = None
+    run_date: str | None = Field(default=None, description="as the run was asked for")
+
+
+class MarkBatchFailedTask(TaskInput):
+    context: StepContext | None = None
+    state: FailedRunState
 
     @property
     def batch_id(self) -> UUID | None:
-        value = self.state.get("batch_id")
-        return UUID(str(value)) if value else None
+        return self.state.batch_id
 
     @property
     def error(self) -> StepFunctionsError:
-        raw = self.state.get("error") or {"Error": "Unknown", "Cause": "no error was recorded"}
-        return StepFunctionsError.model_validate(raw)
+        return self.state.error
+
+
+FailureOutcome = Literal["batch_marked_failed", "batch_already_finished", "no_batch_recorded"]
 
 
 class MarkBatchFailedResult(TaskModel):
     batch_id: UUID | None
-    outcome: Literal["batch_marked_failed", "batch_already_finished", "no_batch_recorded"]
+    outcome: FailureOutcome
     error: str
     cause: str
+
+
+class ExecutionStatusChange(BaseModel):
+    """The `detail` of EventBridge's "Step Functions Execution Status Change" event."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    execution_arn: str = Field(alias="executionArn")
+    state_machine_arn: str = Field(alias="stateMachineArn")
+    name: str = Field(min_length=1)
+    status: Literal["FAILED", "TIMED_OUT", "ABORTED"]
+    cause: str | None = None
+
+
+class ExecutionEnded(BaseModel):
+    """The EventBridge event the sweeper receives (only the fields it reads are checked)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    source: Literal["aws.states"]
+    detail_type: Literal["Step Functions Execution Status Change"] = Field(alias="detail-type")
+    detail: ExecutionStatusChange
+
+
+class SweepResult(TaskModel):
+    execution_name: str
+    batch_id: UUID | None
+    outcome: Literal[
+        "batch_marked_failed", "batch_already_finished", "no_batch_recorded", "no_batch"
+    ]

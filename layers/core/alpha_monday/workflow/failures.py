@@ -1,0 +1,30 @@
+"""A run that failed: its batch becomes `failed` and `events` says why, exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from alpha_monday.db.batches import set_batch_status
+from alpha_monday.db.events import append_event
+from alpha_monday.workflow.models import FailureOutcome
+
+
+def record_run_failure(
+    conn: psycopg.Connection, batch_id: UUID | None, details: dict[str, Any]
+) -> FailureOutcome:
+    """Fail an active batch with the reason, together or not at all.
+
+    A batch already completed or failed is left alone (no event: its story is told); a run
+    that failed before any batch existed leaves a `run_failed` event.
+    """
+    with conn.transaction():
+        if batch_id is None:
+            append_event(conn, None, "run_failed", details)
+            return "no_batch_recorded"
+        if not set_batch_status(conn, batch_id, "failed", from_status="active"):
+            return "batch_already_finished"
+        append_event(conn, batch_id, "batch_failed", details)
+        return "batch_marked_failed"
