@@ -8,9 +8,12 @@ from typing import Any
 import psycopg
 import pytest
 
+from alpha_monday.errors import InvalidRunInput
+from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import (
     CheckpointTask,
     CompleteBatchTask,
+    ExecutionEnded,
     GeneratePicksTask,
     MarkBatchFailedTask,
 )
@@ -34,6 +37,7 @@ TASK_EVENTS = {
     "checkpoint_close_missing.json": CheckpointTask,
     "complete_batch.json": CompleteBatchTask,
     "mark_batch_failed.json": MarkBatchFailedTask,
+    "sweep_stuck_run_timed_out.json": ExecutionEnded,
 }
 
 
@@ -54,6 +58,7 @@ def test_every_function_has_a_sample_event(template: dict[str, Any]) -> None:
         "CompleteBatchFunction": "complete_batch",
         "MarkBatchFailedFunction": "mark_batch_failed",
         "MigrateFunction": "migrate",
+        "SweepStuckRunFunction": "sweep_stuck_run",
     }
     assert set(prefixes) == set(functions(template))
     for function, prefix in prefixes.items():
@@ -75,7 +80,18 @@ def test_api_sample_events_are_served_by_their_function(
 
 @pytest.mark.parametrize("name", sorted(TASK_EVENTS))
 def test_task_sample_events_are_valid_task_inputs(name: str) -> None:
-    TASK_EVENTS[name].model_validate(_load(name))
+    parse_task(TASK_EVENTS[name], _load(name))
+
+
+@pytest.mark.parametrize("name", sorted(set(TASK_EVENTS) - {"sweep_stuck_run_timed_out.json"}))
+def test_a_misspelled_key_in_a_task_sample_event_is_invalid_run_input(name: str) -> None:
+    # Given the sample with one of its keys misspelled (as a hand-edited `sam local` event)
+    event = _load(name)
+    key = next(k for k in event if k != "context")
+    event[key + "x"] = event.pop(key)
+    # Then it is refused with InvalidRunInput naming the key
+    with pytest.raises(InvalidRunInput, match=key):
+        parse_task(TASK_EVENTS[name], event)
 
 
 def test_the_schedule_input_starts_a_scheduled_run() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alpha_monday_local.template import functions, handler_file
+from alpha_monday_local.template import functions, handler_file, load_handler
 
 Template = dict[str, Any]
 
@@ -125,24 +125,86 @@ def test_migrations_run_on_every_deploy_that_changes_them(template: Template) ->
     ],
 )
 def test_alarms_notify_the_alarm_topic(template: Template, namespace: str, metric: str) -> None:
-    alarms = _resources(template, "AWS::CloudWatch::Alarm").values()
-    matching = []
-    for alarm in alarms:
+    # Every alarm watching this metric notifies the topic, and together they watch every
+    # function (for Lambda metrics).
+    watched: set[str] = set()
+    found = 0
+    for alarm in _resources(template, "AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]
         stats = [
             m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m
         ]
         if properties.get("MetricName") == metric and properties.get("Namespace") == namespace:
-            matching.append((alarm, set()))
-        elif stats and all(
-            s["MetricName"] == metric and s["Namespace"] == namespace for s in stats
-        ):
-            matching.append((alarm, {s["Dimensions"][0]["Value"]["Ref"] for s in stats}))
-    assert len(matching) == 1
-    alarm, watched_functions = matching[0]
-    assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+            found += 1
+            assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        mine = [s for s in stats if s["MetricName"] == metric and s["Namespace"] == namespace]
+        if mine:
+            found += 1
+            assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+            watched |= {s["Dimensions"][0]["Value"]["Ref"] for s in mine}
+    assert found >= 1
     if namespace == "AWS/Lambda":
-        assert watched_functions == set(functions(template))
+        assert watched == set(functions(template))
+
+
+@pytest.mark.parametrize("name", ["SessionsSkippedForProviderReasonAlarm", "WeeklyRunAbortedAlarm"])
+def test_operators_hear_of_skipped_sessions_and_aborted_runs(template: Template, name: str) -> None:
+    alarm = template["Resources"][name]["Properties"]
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert alarm["Threshold"] == 1
+
+
+READ_FUNCTIONS = {
+    "HealthFunction",
+    "LatestBatchFunction",
+    "ListBatchesFunction",
+    "GetBatchFunction",
+}
+SECRET_OF_NEED = {
+    "market": ("ALPHA_VANTAGE_API_KEY_PARAMETER", "AlphaVantageApiKeyParameterName"),
+    "picker": ("OPENAI_API_KEY_PARAMETER", "OpenAiApiKeyParameterName"),
+}
+
+
+def test_each_function_may_read_exactly_the_secrets_its_code_reads(
+    template: Template, database_url: str
+) -> None:
+    for name, properties in functions(template).items():
+        # What the code reads: a workflow handler declares what its step uses.
+        needs = getattr(load_handler(properties), "needs", frozenset())
+        database = (
+            "ReadOnlyDatabaseUrlParameterName"
+            if name in READ_FUNCTIONS
+            else "DatabaseUrlParameterName"
+        )
+        expected_env = {SECRET_OF_NEED[need][0] for need in needs}
+        expected_parameters = {database} | {SECRET_OF_NEED[need][1] for need in needs}
+        # What the template gives it
+        environment = properties.get("Environment", {}).get("Variables", {})
+        secret_env = {key for key in environment if key.endswith("_API_KEY_PARAMETER")}
+        parameters = {
+            policy["SSMParameterReadPolicy"]["ParameterName"]["Ref"]
+            for policy in properties["Policies"]
+        }
+        assert secret_env == expected_env, name
+        assert parameters == expected_parameters, name
+    # The read functions connect with the read-only URL
+    for name in READ_FUNCTIONS:
+        variables = functions(template)[name]["Environment"]["Variables"]
+        assert variables["DATABASE_URL_PARAMETER"] == {
+            "Fn::Sub": "/${ReadOnlyDatabaseUrlParameterName}"
+        }
+
+
+def test_the_sweeper_hears_every_failed_timed_out_or_aborted_execution(template: Template) -> None:
+    sweeper = functions(template)["SweepStuckRunFunction"]
+    (event,) = sweeper["Events"].values()
+    assert event["Type"] == "EventBridgeRule"
+    pattern = event["Properties"]["Pattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "WeeklyRunStateMachine"}]
+    assert event["Properties"]["DeadLetterConfig"] == {"Type": "SQS"}
 
 
 def test_secrets_are_parameter_names_not_values(template: Template) -> None:

@@ -20,6 +20,7 @@ EXPECTED_ORDER = [
     "0009_fair_scoring_at_scale_6",
     "0010_pick_skips_and_splits",
     "0011_batch_execution",
+    "0012_read_only_role",
 ]
 
 

@@ -46,8 +46,17 @@ def _db_reset(_: argparse.Namespace) -> int:
     return 0
 
 
-def _db_url(_: argparse.Namespace) -> int:
-    print(embedded_db.local_database_url(PGDATA_DIR))
+def _read_only_database_url() -> str:
+    """READ_ONLY_DATABASE_URL, or the read API's login role on the local database."""
+    configured = os.environ.get("READ_ONLY_DATABASE_URL", "").strip()
+    return configured or embedded_db.read_only_url(_migrated_database_url())
+
+
+def _db_url(args: argparse.Namespace) -> int:
+    if args.read_only:
+        print(_read_only_database_url())
+    else:
+        print(embedded_db.local_database_url(PGDATA_DIR))
     return 0
 
 
@@ -58,7 +67,8 @@ def _db_down(_: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    os.environ["DATABASE_URL"] = _migrated_database_url()
+    # The read API connects as its read-only role, as the read Lambdas do on AWS.
+    os.environ["DATABASE_URL"] = _read_only_database_url()
     # Imported late: the handlers read their settings when first imported.
     from alpha_monday_local.server import LocalApi, make_server  # noqa: PLC0415
 
@@ -166,7 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
         ("url", _db_url, "print the database URL"),
         ("down", _db_down, "stop the embedded server"),
     ):
-        db_commands.add_parser(name, help=help_text).set_defaults(handler=handler)
+        command = db_commands.add_parser(name, help=help_text)
+        command.set_defaults(handler=handler)
+        if name == "url":
+            command.add_argument(
+                "--read-only",
+                action="store_true",
+                help="the read API's URL: a role that may only SELECT the published tables",
+            )
 
     run = commands.add_parser("run-week", help="run one weekly batch through the state machine")
     run.add_argument(

@@ -83,6 +83,27 @@ def local_database_url(pgdata: Path) -> str:
     return create_database(server_uri(pgdata), DATABASE_NAME)
 
 
+READER_ROLE = "alpha_monday_reader"
+API_LOGIN = "alpha_monday_api"
+
+
+def read_only_url(database_url: str) -> str:
+    """The URL of `database_url`'s database for the read API's login role (a member of the
+    read-only role migration 0012 creates), made here if missing. Locally the embedded
+    server trusts its socket, so the login needs no password."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (API_LOGIN,)).fetchone()
+        if exists is None:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
+                    sql.Identifier(API_LOGIN), sql.Identifier(READER_ROLE)
+                )
+            )
+    parts = urlsplit(database_url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{API_LOGIN}@{host}"))
+
+
 def stop_server(pgdata: Path) -> bool:
     """Stop the embedded server if one runs in `pgdata`; True when one was stopped."""
     pid_file = pgdata / "postmaster.pid"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import psycopg
 
+from alpha_monday.business_metrics import PROVIDER_CALLS, count
 from alpha_monday.db.call_budget import reserve_call
 from alpha_monday.errors import MarketDataRateLimited
 
@@ -49,4 +50,5 @@ class CallLimiter:
             raise MarketDataRateLimited(
                 symbol, f"the daily budget of {self.daily_limit} {self.provider} calls is spent"
             )
+        count(PROVIDER_CALLS)
         return number

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import psycopg
 
+from alpha_monday.business_metrics import (
+    CHECKPOINTS_COMPUTED,
+    CHECKPOINTS_SKIPPED_MARKET_CLOSED,
+    DAYS_HEALED,
+    PICKS_LEFT_OUT,
+    SESSIONS_SKIPPED_PROVIDER,
+    count,
+)
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
@@ -13,6 +21,7 @@ from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
 from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.skip_reasons import is_healable
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
@@ -28,6 +37,7 @@ def _skip(
     conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, reason: str
 ) -> CheckpointResult:
     record_checkpoint(conn, skipped_record(detail, task.checkpoint_date, reason))
+    count(SESSIONS_SKIPPED_PROVIDER if is_healable(reason) else CHECKPOINTS_SKIPPED_MARKET_CLOSED)
     logger.info("checkpoint skipped", extra={"skip_reason": reason})
     return CheckpointResult(
         batch_id=task.batch_id,
@@ -77,6 +87,8 @@ def _compute(
     session = market.session_closes(symbols, task.checkpoint_date)
     score = score_and_store(conn, detail, session, market)
     if score.skip_reason is not None:
+        # The benchmark itself is missing or jumped: a trading day without returns.
+        count(SESSIONS_SKIPPED_PROVIDER)
         logger.info("checkpoint skipped", extra={"skip_reason": score.skip_reason})
         return CheckpointResult(
             batch_id=task.batch_id,
@@ -86,6 +98,8 @@ def _compute(
             skip_reason=score.skip_reason,
         )
     picks, left_out = pick_returns_out(score)
+    count(CHECKPOINTS_COMPUTED)
+    count(PICKS_LEFT_OUT, len(left_out))
     logger.info(
         "checkpoint computed", extra={"benchmark_return_pct": str(score.benchmark_return_pct)}
     )
@@ -118,4 +132,5 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
         else:
             result = _compute(conn, task, detail, deps.market)
         healed = heal_days(conn, detail, deps.market, task.checkpoint_date, may_fetch=False)
+    count(DAYS_HEALED, len(healed))
     return result.model_copy(update={"healed_dates": healed})

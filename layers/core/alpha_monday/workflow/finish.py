@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from alpha_monday.business_metrics import DAYS_HEALED, count
 from alpha_monday.db.batches import batch_id_for_execution, get_batch_detail, set_batch_status
 from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
@@ -39,6 +40,7 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
                 may_fetch=True,
             )
             detail = get_batch_detail(conn, task.batch_id)
+            count(DAYS_HEALED, len(healed))
         _refuse_unless_complete(detail)
         if set_batch_status(conn, task.batch_id, "completed", from_status="active"):
             logger.info("batch completed")

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import psycopg
 
+from alpha_monday.business_metrics import PICKER_REASKS, count
 from alpha_monday.db.batches import (
     batch_of_run,
     create_batch,
@@ -126,6 +127,7 @@ def _ask_the_picker(
         _record_answers(deps.conn, execution_name, run_date, error.attempts, type(error).__name__)
         raise
     _record_answers(deps.conn, execution_name, run_date, result.attempts, "accepted")
+    count(PICKER_REASKS, len(result.attempts) - 1)
     return result
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeVar
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
+from alpha_monday.business_metrics import metrics
 from alpha_monday.config import database_settings, market_settings, picker_settings
 from alpha_monday.errors import AlphaMondayError, InvalidRunInput
 from alpha_monday.observability import logger
@@ -65,6 +66,7 @@ def task_handler(
         picker_settings()
 
     @logger.inject_lambda_context(clear_state=True)
+    @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(**_correlation_keys(event))
         try:

@@ -1,0 +1,27 @@
+"""Business metrics of the weekly run, as CloudWatch embedded metric format (Powertools).
+
+Only the workflow imports this module (the read handlers' cold start stays light). Each
+workflow handler flushes what its step counted at the end of the invocation.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+NAMESPACE = "AlphaMonday"
+CHECKPOINTS_COMPUTED = "CheckpointsComputed"
+CHECKPOINTS_SKIPPED_MARKET_CLOSED = "CheckpointsSkippedMarketClosed"
+# A trading day without returns because of the provider: the template alarms on it.
+SESSIONS_SKIPPED_PROVIDER = "SessionsSkippedForProviderReason"
+DAYS_HEALED = "DaysHealed"
+PICKS_LEFT_OUT = "PicksLeftOut"
+PROVIDER_CALLS = "ProviderCalls"
+PICKER_REASKS = "PickerReasks"
+
+metrics = Metrics(namespace=NAMESPACE, service="alpha-monday")
+
+
+def count(name: str, value: int = 1) -> None:
+    if value:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
