@@ -39,8 +39,9 @@ from alpha_monday.observability import logger
 API_TITLE = "Alpha Monday"
 API_VERSION = "1.0.0"
 
-# A finished batch never changes again; everything else may change within the day.
-CACHE_FINISHED = "public, max-age=86400, immutable"
+# A completed batch never changes again; everything else may change within the day (a
+# failed batch becomes active again when it is resumed).
+CACHE_COMPLETED = "public, max-age=86400, immutable"
 CACHE_CHANGING = "public, max-age=60"
 CACHE_NEVER = "no-store"
 
@@ -216,8 +217,8 @@ def get_batch(
     batch_id: Annotated[UUID, Path(description="the batch's id")],
 ) -> Response[BatchDetailOut]:
     detail = reads.batch_detail(batch_id)
-    finished = detail.batch.status != "active"
-    return _json(batch_detail_out(detail), CACHE_FINISHED if finished else CACHE_CHANGING)
+    final = detail.batch.status == "completed"
+    return _json(batch_detail_out(detail), CACHE_COMPLETED if final else CACHE_CHANGING)
 
 
 def openapi_document() -> dict[str, Any]:

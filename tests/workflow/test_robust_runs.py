@@ -1,0 +1,273 @@
+"""A weekly run that can't get stuck or re-roll: idempotent GeneratePicks, every model answer
+kept, the stuck-run sweeper, correlated logs and business metrics."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from alpha_monday.db.batches import get_batch_detail, set_batch_status
+from alpha_monday.db.events import list_events
+from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
+from alpha_monday.errors import DatabaseUnavailable, PickerInvalidOutput
+from alpha_monday.integrations.offline import ScriptedPicker
+from alpha_monday.observability import logger
+from alpha_monday.workflow import generate_picks
+from alpha_monday_local.lambda_context import LocalLambdaContext
+from alpha_monday_local.paths import SHARED_DIR
+from alpha_monday_local.template import functions, load_handler
+from tests.workflow.conftest import FixedPicker, RunWeekly
+
+JUNE_1 = date(2026, 6, 1)
+
+
+class CountingPicker:
+    """Delegates to another picker, counting the model calls."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls = 0
+        self.model = getattr(inner, "model", "counting")
+
+    def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        self.calls += 1
+        result: PickerResult = self.inner.pick(request, check_ticker)
+        return result
+
+
+class FailingPicker:
+    """Answers twice with picks the rules reject, then gives up, as OpenAIPicker does."""
+
+    model = "failing-test-picker"
+
+    def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+        from alpha_monday.domain.picks import PickerAttempt
+
+        error = PickerInvalidOutput("no acceptable picks after 2 attempts")
+        error.attempts = (
+            PickerAttempt(raw_output='{"picks": []}', problems=("picks: too short",)),
+            PickerAttempt(raw_output='{"picks": [1]}', problems=("picks.0: not an object",)),
+        )
+        raise error
+
+
+def _events(conn: psycopg.Connection, event_type: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT payload FROM events WHERE event_type = %s ORDER BY created_at", (event_type,)
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_a_retry_after_the_commit_returns_the_same_batch_without_asking_the_model_again(
+    run_weekly: RunWeekly, conn: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the connection drops just after GeneratePicks committed its batch (once)
+    real_plan = generate_picks._tracking_plan
+    dropped: list[bool] = []
+
+    def plan_after_a_dropped_connection(*args: Any) -> Any:
+        if not dropped:
+            dropped.append(True)
+            raise DatabaseUnavailable("the database connection failed")
+        return real_plan(*args)
+
+    monkeypatch.setattr(generate_picks, "_tracking_plan", plan_after_a_dropped_connection)
+    picker = CountingPicker(FixedPicker(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY")))
+    # When the weekly run executes (Step Functions retries DatabaseUnavailable)
+    run = run_weekly(JUNE_1, picker=picker)
+    # Then the retry returned the committed batch: one model call, one batch, completed
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert run.report.invocations["GeneratePicksFunction"] == 2
+    assert picker.calls == 1
+    row = conn.execute("SELECT count(*), min(status) FROM batches").fetchone()
+    assert row == (1, "completed")
+    assert len(_events(conn, "picker_answered")) == 1
+
+
+def test_every_answer_of_a_run_whose_picker_gave_up_is_kept(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given a model whose answers are all rejected
+    run = run_weekly(JUNE_1, picker=FailingPicker())  # type: ignore[arg-type]
+    # Then the run failed without a batch, and both answers are in events
+    assert run.report.status == "FAILED"
+    assert conn.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+    (answered,) = _events(conn, "picker_answered")
+    assert answered["outcome"] == "PickerInvalidOutput"
+    assert [a["raw_output"] for a in answered["attempts"]] == ['{"picks": []}', '{"picks": [1]}']
+    assert answered["execution_name"]
+    (failed,) = _events(conn, "run_failed")
+    assert failed["error"] == "PickerInvalidOutput"
+
+
+def test_the_answer_of_a_run_that_fails_after_the_picker_is_kept(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given picks the picker never checked, one unknown to the market
+    class Unchecked(FixedPicker):
+        def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+            return super().pick(request, lambda _: None)
+
+    run = run_weekly(JUNE_1, picker=Unchecked(("AAPL", "BUY"), ("ZZZZ", "SELL"), ("NVDA", "BUY")))
+    # Then the run failed before any batch, and the accepted answer is on record
+    assert run.report.status == "FAILED"
+    assert conn.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+    (answered,) = _events(conn, "picker_answered")
+    assert answered["outcome"] == "accepted"
+    assert "ZZZZ" in answered["attempts"][0]["raw_output"]
+
+
+def _sweeper_event(status: str = "TIMED_OUT") -> dict[str, Any]:
+    event: dict[str, Any] = json.loads(
+        (SHARED_DIR / "events" / "sweep_stuck_run_timed_out.json").read_text()
+    )
+    event["detail"]["status"] = status
+    return event
+
+
+def _handler(template: dict[str, Any], name: str) -> Any:
+    handler = load_handler(functions(template)[name])
+    return lambda event: handler(event, LocalLambdaContext(name, "test"))
+
+
+def _generate(invoke: Any) -> dict[str, Any]:
+    # The execution the sample sweeper event names, committing its batch.
+    return invoke(
+        {
+            "execution_input": {"run_date": "2026-06-01"},
+            "execution_started_at": "2026-06-01T12:00:00Z",
+            "context": {
+                "workflow_run_id": "manual-2026-11-23",
+                "step_name": "GeneratePicks",
+                "retry_count": 0,
+            },
+        }
+    )
+
+
+@pytest.fixture
+def generate(database_url: str, template: dict[str, Any]) -> Any:
+    from datetime import UTC, datetime
+
+    from alpha_monday.workflow.dependencies import using_factory
+    from alpha_monday_local.sfn_runner import SimulatedClock
+    from tests.workflow.conftest import workflow_factory
+
+    clock = SimulatedClock(datetime(2026, 6, 20, tzinfo=UTC))
+    with using_factory(workflow_factory(clock, picker=ScriptedPicker())):
+        yield _handler(template, "GeneratePicksFunction")
+
+
+def test_the_sweeper_fails_the_batch_of_an_execution_that_timed_out_after_its_commit(
+    generate: Any, template: dict[str, Any], conn: psycopg.Connection
+) -> None:
+    # Given an execution that committed its batch, then timed out (MarkBatchFailed never ran)
+    batch_id = UUID(_generate(generate)["batch_id"])
+    sweep = _handler(template, "SweepStuckRunFunction")
+    # When EventBridge delivers the TIMED_OUT status change (the sample event)
+    output = sweep(_sweeper_event())
+    # Then the batch is failed, with the reason in events
+    assert output == {
+        "execution_name": "manual-2026-11-23",
+        "batch_id": str(batch_id),
+        "outcome": "batch_marked_failed",
+    }
+    assert get_batch_detail(conn, batch_id).batch.status == "failed"
+    (failure,) = [e for e in list_events(conn, batch_id) if e.event_type == "batch_failed"]
+    assert failure.payload["error"] == "ExecutionTimedOut"
+    assert failure.payload["source"] == "stuck-run sweeper"
+    # And a second delivery changes nothing
+    events_before = list_events(conn, batch_id)
+    assert sweep(_sweeper_event())["outcome"] == "batch_already_finished"
+    assert list_events(conn, batch_id) == events_before
+
+
+@pytest.mark.parametrize("status", ["FAILED", "ABORTED"])
+def test_the_sweeper_leaves_a_completed_batch_alone(
+    generate: Any, template: dict[str, Any], conn: psycopg.Connection, status: str
+) -> None:
+    batch_id = UUID(_generate(generate)["batch_id"])
+    set_batch_status(conn, batch_id, "completed", from_status="active")
+    events_before = list_events(conn, batch_id)
+    output = _handler(template, "SweepStuckRunFunction")(_sweeper_event(status))
+    assert output["outcome"] == "batch_already_finished"
+    assert get_batch_detail(conn, batch_id).batch.status == "completed"
+    assert list_events(conn, batch_id) == events_before
+
+
+def test_the_sweeper_ignores_an_execution_that_made_no_batch(
+    database_url: str, template: dict[str, Any], conn: psycopg.Connection
+) -> None:
+    output = _handler(template, "SweepStuckRunFunction")(_sweeper_event("ABORTED"))
+    assert output["outcome"] == "no_batch"
+    assert conn.execute("SELECT count(*) FROM events").fetchone() == (0,)
+
+
+def test_step_logs_carry_the_run_the_step_and_the_retry_and_a_failure_is_logged_once(
+    generate: Any, template: dict[str, Any], conn: psycopg.Connection
+) -> None:
+    # Given the service logger captured as JSON
+    stream = io.StringIO()
+    capture = logging.StreamHandler(stream)
+    capture.setFormatter(logger.registered_formatter)
+    logger.addHandler(capture)
+    try:
+        batch_id = _generate(generate)["batch_id"]
+        set_batch_status(conn, UUID(batch_id), "completed", from_status="active")
+        checkpoint = _handler(template, "CheckpointFunction")
+        with pytest.raises(Exception, match="active batch"):
+            checkpoint(
+                {
+                    "batch_id": batch_id,
+                    "checkpoint_index": 6,
+                    "checkpoint_date": "2026-06-06",
+                    "context": {
+                        "workflow_run_id": "manual-2026-11-23",
+                        "step_name": "RecordCheckpoint",
+                        "retry_count": 2,
+                    },
+                }
+            )
+    finally:
+        logger.removeHandler(capture)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    created = next(r for r in records if r["message"] == "batch created")
+    assert created["workflow_run_id"] == "manual-2026-11-23"
+    assert created["step_name"] == "GeneratePicks"
+    assert created["batch_id"] == batch_id
+    failures = [r for r in records if r["message"] == "step failed"]
+    assert len(failures) == 1
+    assert failures[0]["error"] == "BatchNotActive"
+    assert failures[0]["step_name"] == "RecordCheckpoint"
+    assert failures[0]["retry_count"] == 2
+    assert failures[0]["batch_id"] == batch_id
+
+
+def test_a_session_skipped_for_a_provider_reason_is_a_business_metric(
+    generate: Any, template: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a batch, and a close that never came for Wednesday June 3rd
+    batch_id = _generate(generate)["batch_id"]
+    capsys.readouterr()
+    _handler(template, "CheckpointFunction")(
+        {
+            "batch_id": batch_id,
+            "checkpoint_index": 3,
+            "checkpoint_date": "2026-06-03",
+            "close_missing": {"Error": "MarketDataUnavailable", "Cause": "HTTP 503"},
+        }
+    )
+    # Then the step published SessionsSkippedForProviderReason in embedded metric format
+    blobs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    published = {
+        m["Name"] for b in blobs for d in b["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]
+    }
+    assert "SessionsSkippedForProviderReason" in published
+    assert blobs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "AlphaMonday"
