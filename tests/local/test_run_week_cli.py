@@ -9,6 +9,14 @@ from alpha_monday_local.cli import main
 JUNE_1 = "2026-06-01"
 
 
+@pytest.fixture(autouse=True)
+def _settings_the_cli_sets_are_undone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # run-week sets these for its own process; undo them so later tests see the defaults.
+    for name in ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["run-week", *args])
     out, err = capsys.readouterr()
@@ -26,7 +34,8 @@ def test_a_run_prints_one_line_per_day_and_a_table_with_a_legend_and_twice_works
     assert [line.split()[0] for line in day_lines] == [f"2026-06-{d:02d}" for d in range(1, 15)]
     assert "2026-06-06 Sat  skipped: weekend" in out
     assert "(vs SPY " in out
-    for noise in ("AdvanceCheckpointCounter", "MoreCheckpoints", "WaitForMarketClose", "{'"):
+    states = ("AdvanceCheckpointCounter", "MoreCheckpoints", "WaitForMarketClose")
+    for noise in (*states, "{'", '"_aws"'):
         assert noise not in out
     assert "SELL = SPY return - stock return" in out
     assert "OFFLINE" in err

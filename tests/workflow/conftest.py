@@ -6,8 +6,10 @@ checkpoint sees the market as it was after that day's close.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -31,6 +33,7 @@ from alpha_monday.domain.picks import (
 from alpha_monday.domain.splits import Split
 from alpha_monday.errors import MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
+from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock
 
@@ -235,3 +238,16 @@ class SplitAt:
         if symbol == self.symbol and self.reported:
             return (Split(self.effective, self.factor),)
         return ()
+
+
+@pytest.fixture
+def service_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """Reads the service logger's JSON lines so far, as its own formatter wrote them."""
+    stream = io.StringIO()
+    capture = logging.StreamHandler(stream)
+    capture.setFormatter(logger.registered_formatter)
+    logger.addHandler(capture)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.removeHandler(capture)

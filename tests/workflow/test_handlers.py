@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-import logging
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +15,6 @@ from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
 from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate, InvalidRunInput
 from alpha_monday.integrations.offline import ScriptedPicker
-from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday.workflow.generate_picks import resolve_run_date
 from alpha_monday.workflow.handler import parse_task
@@ -298,22 +294,17 @@ def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
         reset_settings_cache()
 
 
-def test_workflow_logs_are_json_with_the_batch_and_the_checkpoint_date(invoke: Any) -> None:
-    # Given a second handler on the service logger, with the logger's own JSON formatter
-    stream = io.StringIO()
-    capture = logging.StreamHandler(stream)
-    capture.setFormatter(logger.registered_formatter)
-    logger.addHandler(capture)
-    try:
-        batch_id = _new_batch(invoke)["batch_id"]
-        invoke(
-            "CheckpointFunction",
-            {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"},
-        )
-    finally:
-        logger.removeHandler(capture)
+def test_workflow_logs_are_json_with_the_batch_and_the_checkpoint_date(
+    invoke: Any, service_logs: Any
+) -> None:
+    # When a batch is made and a checkpoint recorded
+    batch_id = _new_batch(invoke)["batch_id"]
+    invoke(
+        "CheckpointFunction",
+        {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"},
+    )
     # Then each line is JSON, and the checkpoint's carries the batch and the date
-    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    records = service_logs()
     computed = next(r for r in records if r["message"] == "checkpoint computed")
     assert computed["batch_id"] == batch_id
     assert computed["checkpoint_date"] == "2026-06-02"

@@ -3,9 +3,7 @@ kept, the stuck-run sweeper, correlated logs and business metrics."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -18,7 +16,6 @@ from alpha_monday.db.events import list_events
 from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
 from alpha_monday.errors import DatabaseUnavailable, PickerInvalidOutput
 from alpha_monday.integrations.offline import ScriptedPicker
-from alpha_monday.observability import logger
 from alpha_monday.workflow import generate_picks
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import SHARED_DIR
@@ -211,33 +208,27 @@ def test_the_sweeper_ignores_an_execution_that_made_no_batch(
 
 
 def test_step_logs_carry_the_run_the_step_and_the_retry_and_a_failure_is_logged_once(
-    generate: Any, template: dict[str, Any], conn: psycopg.Connection
+    generate: Any, template: dict[str, Any], conn: psycopg.Connection, service_logs: Any
 ) -> None:
-    # Given the service logger captured as JSON
-    stream = io.StringIO()
-    capture = logging.StreamHandler(stream)
-    capture.setFormatter(logger.registered_formatter)
-    logger.addHandler(capture)
-    try:
-        batch_id = _generate(generate)["batch_id"]
-        set_batch_status(conn, UUID(batch_id), "completed", from_status="active")
-        checkpoint = _handler(template, "CheckpointFunction")
-        with pytest.raises(Exception, match="active batch"):
-            checkpoint(
-                {
-                    "batch_id": batch_id,
-                    "checkpoint_index": 6,
-                    "checkpoint_date": "2026-06-06",
-                    "context": {
-                        "workflow_run_id": "manual-2026-11-23",
-                        "step_name": "RecordCheckpoint",
-                        "retry_count": 2,
-                    },
-                }
-            )
-    finally:
-        logger.removeHandler(capture)
-    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    # Given a batch that is already completed
+    batch_id = _generate(generate)["batch_id"]
+    set_batch_status(conn, UUID(batch_id), "completed", from_status="active")
+    # When a retried checkpoint runs for it
+    with pytest.raises(Exception, match="active batch"):
+        _handler(template, "CheckpointFunction")(
+            {
+                "batch_id": batch_id,
+                "checkpoint_index": 6,
+                "checkpoint_date": "2026-06-06",
+                "context": {
+                    "workflow_run_id": "manual-2026-11-23",
+                    "step_name": "RecordCheckpoint",
+                    "retry_count": 2,
+                },
+            }
+        )
+    # Then every line names the run and the step, and the failure is logged once
+    records = service_logs()
     created = next(r for r in records if r["message"] == "batch created")
     assert created["workflow_run_id"] == "manual-2026-11-23"
     assert created["step_name"] == "GeneratePicks"

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import date
 
@@ -103,6 +104,9 @@ def _run_week(args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = _migrated_database_url()
     # The runner tells the story; the handlers' JSON logs would bury it.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
+    # Business metrics are CloudWatch's (EMF lines on stdout): locally they would only be noise.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     # Imported late: the handlers read their settings when first imported.
     from alpha_monday.config import market_settings  # noqa: PLC0415
     from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
