@@ -305,3 +305,24 @@ def test_cors_allows_only_configured_origins(
         monkeypatch.delenv("CORS_ALLOW_ORIGINS")
         reset_settings_cache()
         importlib.reload(resolver)
+
+
+def test_a_read_blocked_by_a_lock_answers_503_before_the_lambda_timeout(
+    call_api: Call, conn: psycopg.Connection, database_url: str
+) -> None:
+    # Given a batch, and another session holding an exclusive lock on the batches table
+    seed_batches(conn, 1)
+    with psycopg.connect(database_url) as locker:
+        locker.execute("LOCK TABLE batches IN ACCESS EXCLUSIVE MODE")
+        # When /latest is asked for (the read functions' statement timeout: 3 s by default)
+        started = time.monotonic()
+        response = call_api("/latest")
+        waited = time.monotonic() - started
+        locker.rollback()
+    # Then it answered 503 JSON in about the statement timeout, well within Lambda's 10 s
+    assert response.status == 503
+    _assert_error(response.body, "database_unavailable")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert 2.5 < waited < 6
+    # And the next read, the lock gone, works on the same warm connection
+    assert call_api("/latest").status == 200

@@ -178,6 +178,11 @@ def test_events_are_append_only(conn: psycopg.Connection) -> None:
         conn.execute("UPDATE events SET event_type = 'changed'")
     with pytest.raises(psycopg.Error, match="append-only"):
         conn.execute("DELETE FROM events")
+    # And TRUNCATE, alone or cascading from the batches, is refused too
+    with pytest.raises(psycopg.Error, match="append-only: TRUNCATE refused"):
+        conn.execute("TRUNCATE events")
+    with pytest.raises(psycopg.Error, match="append-only: TRUNCATE refused"):
+        conn.execute("TRUNCATE batches CASCADE")
     assert _count(conn, "events") == 1
 
 

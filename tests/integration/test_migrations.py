@@ -21,6 +21,7 @@ EXPECTED_ORDER = [
     "0010_pick_skips_and_splits",
     "0011_batch_execution",
     "0012_read_only_role",
+    "0013_fortnight_guards",
 ]
 
 

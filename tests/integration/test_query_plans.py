@@ -20,12 +20,14 @@ SELECT gen_random_uuid(), b.id, t.ticker, 'BUY', 'seeded', 100
 FROM batches b CROSS JOIN (VALUES ('AAA'), ('BBB'), ('CCC')) AS t(ticker);
 INSERT INTO checkpoints (id, batch_id, checkpoint_date, status, benchmark_price,
                          benchmark_return_pct)
-SELECT gen_random_uuid(), b.id, b.run_date + d, 'computed', 400, 0.000000
+SELECT gen_random_uuid(), b.id, b.run_date + d, 'computed', 400,
+       CASE WHEN d < 0 THEN NULL ELSE 0.000000 END
 FROM batches b CROSS JOIN generate_series(-3, 13) AS d WHERE d >= 0 OR d = -3;
 INSERT INTO pick_checkpoint_metrics (id, checkpoint_id, pick_id, current_price,
                                      absolute_return_pct, vs_benchmark_pct)
 SELECT gen_random_uuid(), c.id, p.id, 101, 1.000000, 1.000000
-FROM checkpoints c JOIN picks p ON p.batch_id = c.batch_id;
+FROM checkpoints c JOIN picks p ON p.batch_id = c.batch_id
+JOIN batches b ON b.id = c.batch_id WHERE c.checkpoint_date >= b.run_date;
 UPDATE batches SET status = 'completed';
 ANALYZE;
 """

@@ -11,6 +11,9 @@ import pytest
 
 from alpha_monday.domain.picks import PROMPT_VERSION, PastBatch, PastPick, PickRequest
 from alpha_monday.errors import (
+    MarketDataRateLimited,
+    PickerAuthenticationFailed,
+    PickerCheckInterrupted,
     PickerError,
     PickerInvalidOutput,
     PickerOutputTruncated,
@@ -148,12 +151,26 @@ def test_invalid_output_is_re_asked_then_accepted(answer: str, problem: str) -> 
         ),
         (
             httpx.Response(401, json={"error": {"message": "bad key"}}),
-            PickerUnavailable,
-            "AuthenticationError",
+            PickerAuthenticationFailed,
+            r"refused the API key \(HTTP 401\)",
+        ),
+        (
+            httpx.Response(403, json={"error": {"message": "not allowed"}}),
+            PickerAuthenticationFailed,
+            r"refused the API key \(HTTP 403\)",
         ),
         (httpx.ReadTimeout("timed out"), PickerUnavailable, "APITimeoutError"),
     ],
-    ids=["refusal", "length", "content-filter", "http-500", "http-429", "http-401", "timeout"],
+    ids=[
+        "refusal",
+        "length",
+        "content-filter",
+        "http-500",
+        "http-429",
+        "http-401",
+        "http-403",
+        "timeout",
+    ],
 )
 def test_failures_are_named_errors_without_the_key(
     reply: Reply, error: type[PickerError], message: str
@@ -168,3 +185,82 @@ def test_first_batch_prompt_says_there_is_no_track_record() -> None:
     picker, scripted = _picker(chat_completion(GOOD))
     picker.pick(REQUEST.model_copy(update={"track_record": ()}), accept_all)
     assert "no track record yet" in request_messages(scripted.requests[0])[-1]["content"]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_fails_at_once_without_retrying(status: int) -> None:
+    # Given a picker the SDK would retry twice, and an API that refuses the key
+    scripted = ScriptedTransport([httpx.Response(status, json={"error": {"message": "no"}})] * 3)
+    picker = OpenAIPicker(
+        "sk-test-DO-NOT-LEAK",
+        "gpt-4o-mini",
+        timeout_seconds=5,
+        max_retries=2,
+        max_reasks=2,
+        transport=scripted.transport,
+    )
+    # When it picks, then it fails by name after one call
+    with pytest.raises(PickerAuthenticationFailed):
+        picker.pick(REQUEST, accept_all)
+    assert len(scripted.requests) == 1
+
+
+def test_the_result_names_the_model_that_answered_not_only_the_one_asked() -> None:
+    picker, _ = _picker(chat_completion(GOOD, model="gpt-4o-mini-2024-07-18"))
+    result = picker.pick(REQUEST, accept_all)
+    assert result.model == "gpt-4o-mini-2024-07-18"
+    assert result.attempts[0].model == "gpt-4o-mini-2024-07-18"
+
+
+def test_brk_dot_b_and_brk_dash_b_are_one_company() -> None:
+    # Given an answer naming Berkshire's B shares twice, spelled two ways, then a good one
+    twice = picks_json(("BRK.B", "BUY"), ("BRK-B", "SELL"), ("NVDA", "BUY"))
+    picker, scripted = _picker(chat_completion(twice), chat_completion(GOOD))
+    # When it picks, then the first answer is rejected as a duplicate
+    result = picker.pick(REQUEST, accept_all)
+    assert "tickers must be unique, got BRK-B, BRK-B, NVDA" in result.attempts[0].problems[0]
+    assert len(scripted.requests) == 2
+
+
+def test_a_single_spelling_is_stored_in_the_data_sources_form() -> None:
+    answer = picks_json(("BRK.B", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+    picker, _ = _picker(chat_completion(answer))
+    checked: list[str] = []
+    result = picker.pick(REQUEST, checked.append)  # type: ignore[arg-type]
+    assert [pick.ticker for pick in result.picks.picks] == ["BRK-B", "MSFT", "NVDA"]
+    assert checked[0] == "BRK-B"
+
+
+def test_a_reasoning_of_invisible_characters_is_rejected() -> None:
+    invisible = json.dumps(
+        {
+            "picks": [
+                {"ticker": "AAPL", "action": "BUY", "reasoning": "\u200b" * 25},
+                {"ticker": "MSFT", "action": "SELL", "reasoning": "Margins look stretched."},
+                {"ticker": "NVDA", "action": "BUY", "reasoning": "Data-centre demand holds."},
+            ]
+        }
+    )
+    picker, _ = _picker(chat_completion(invisible), chat_completion(GOOD))
+    result = picker.pick(REQUEST, accept_all)
+    assert "at least 20 visible characters, got 0" in " ".join(result.attempts[0].problems)
+
+
+def test_a_check_that_fails_keeps_the_answer_and_the_retry_reviews_it_without_a_call() -> None:
+    # Given a market that rate-limits the first check of a ticker
+    picker, scripted = _picker(chat_completion(GOOD))
+
+    def rate_limited(ticker: str) -> str | None:
+        raise MarketDataRateLimited(ticker, "Alpha Vantage: rate limit")
+
+    # When the picker's check is interrupted
+    with pytest.raises(PickerCheckInterrupted) as interrupted:
+        picker.pick(REQUEST, rate_limited)
+    (kept,) = interrupted.value.attempts
+    assert kept.unchecked  # type: ignore[attr-defined]
+    # Then a retry with the kept answer reviews it and asks the model nothing
+    retry = REQUEST.model_copy(update={"earlier_answers": interrupted.value.attempts})
+    result = picker.pick(retry, accept_all)
+    assert len(scripted.requests) == 1
+    assert [p.ticker for p in result.picks.picks] == ["AAPL", "MSFT", "NVDA"]
+    assert not result.attempts[0].unchecked

@@ -50,6 +50,21 @@ def test_openai_time_budget_must_fit_the_lambda_timeout() -> None:
         load_picker_settings(environ)
 
 
+def test_retry_after_waits_count_in_the_openai_time_budget() -> None:
+    # One try of 10 s and one retry: 20 s of calls, but the SDK may wait a 429's Retry-After
+    # (up to 120 s) between them, which does not fit in two thirds of 120 s.
+    environ = {
+        "OPENAI_TIMEOUT_SECONDS": "10",
+        "OPENAI_MAX_RETRIES": "1",
+        "PICKER_MAX_REASKS": "0",
+        "GENERATE_PICKS_TIMEOUT_SECONDS": "120",
+    }
+    with pytest.raises(ConfigurationError, match="Retry-After waits = 140s does not fit"):
+        load_picker_settings(environ)
+    # And the defaults fit the template's 900 s
+    assert load_picker_settings({}).picker_worst_case_seconds == 480
+
+
 def test_the_checkpoint_time_is_configurable_but_not_before_the_close_is_out() -> None:
     assert load_market_settings({"CHECKPOINT_LOCAL_TIME": "18:00"}).checkpoint_local_time == (
         time(18, 0)

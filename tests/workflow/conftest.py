@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,7 +35,9 @@ from alpha_monday.errors import MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
+from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock
+from alpha_monday_local.template import Handler, functions, load_handler
 
 SCHEDULED_START = time(8, 0)
 
@@ -251,3 +253,39 @@ def service_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
         yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     finally:
         logger.removeHandler(capture)
+
+
+AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
+CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "GeneratePicks", "retry_count": 0}
+
+
+@pytest.fixture
+def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
+    """Call a function's handler from template.yaml, with offline providers after June 1st."""
+    handlers: dict[str, Handler] = {}
+    factory = DependencyFactory(
+        market_settings=lambda: load_market_settings({"ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0"}),
+        picker_settings=lambda: load_picker_settings({}),
+        now=lambda: AFTER_THE_FORTNIGHT,
+        sleep=lambda _: None,
+        picker=ScriptedPicker(),
+    )
+
+    def call(function: str, event: dict[str, Any]) -> dict[str, Any]:
+        if function not in handlers:
+            handlers[function] = load_handler(functions(template)[function])
+        return handlers[function](event, LocalLambdaContext(function, "test"))
+
+    with using_factory(factory):
+        yield call
+
+
+def new_batch(invoke: Any) -> dict[str, Any]:
+    return invoke(
+        "GeneratePicksFunction",
+        {
+            "execution_input": {"run_date": "2026-06-01"},
+            "execution_started_at": "2026-06-01T12:00:00Z",
+            "context": CONTEXT,
+        },
+    )

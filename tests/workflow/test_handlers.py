@@ -3,64 +3,26 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
 import pytest
 
-from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
 from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate, InvalidRunInput
-from alpha_monday.integrations.offline import ScriptedPicker
-from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
 from alpha_monday.workflow.generate_picks import resolve_run_date
 from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import GeneratePicksTask
-from alpha_monday_local.lambda_context import LocalLambdaContext
-from alpha_monday_local.template import Handler, functions, load_handler
+from alpha_monday_local.template import functions, load_handler
+from tests.workflow.conftest import CONTEXT, new_batch
 
 JUNE_1 = date(2026, 6, 1)
-CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "GeneratePicks", "retry_count": 0}
-AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
-
-
-@pytest.fixture
-def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
-    """Call a function's handler from template.yaml, with offline providers after June 1st."""
-    handlers: dict[str, Handler] = {}
-    factory = DependencyFactory(
-        market_settings=lambda: load_market_settings({"ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0"}),
-        picker_settings=lambda: load_picker_settings({}),
-        now=lambda: AFTER_THE_FORTNIGHT,
-        sleep=lambda _: None,
-        picker=ScriptedPicker(),
-    )
-
-    def call(function: str, event: dict[str, Any]) -> dict[str, Any]:
-        if function not in handlers:
-            handlers[function] = load_handler(functions(template)[function])
-        return handlers[function](event, LocalLambdaContext(function, "test"))
-
-    with using_factory(factory):
-        yield call
-
-
-def _new_batch(invoke: Any) -> dict[str, Any]:
-    return invoke(
-        "GeneratePicksFunction",
-        {
-            "execution_input": {"run_date": "2026-06-01"},
-            "execution_started_at": "2026-06-01T12:00:00Z",
-            "context": CONTEXT,
-        },
-    )
 
 
 def test_generate_picks_returns_the_batch_and_its_14_wake_up_instants(invoke: Any) -> None:
-    output = _new_batch(invoke)
+    output = new_batch(invoke)
     assert output["run_date"] == "2026-06-01"
     assert output["baseline_date"] == "2026-05-29"
     assert output["checkpoint_count"] == 14
@@ -74,7 +36,7 @@ def test_generate_picks_returns_the_batch_and_its_14_wake_up_instants(invoke: An
 
 
 def test_rerunning_a_checkpoint_changes_nothing(invoke: Any, conn: psycopg.Connection) -> None:
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     task = {"batch_id": batch_id, "checkpoint_index": 3, "checkpoint_date": "2026-06-03"}
     first = invoke("CheckpointFunction", task)
     before = get_batch_detail(conn, batch_id)
@@ -87,7 +49,7 @@ def test_rerunning_a_checkpoint_changes_nothing(invoke: Any, conn: psycopg.Conne
 def test_a_checkpoint_for_a_finished_batch_is_refused(
     invoke: Any, conn: psycopg.Connection
 ) -> None:
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     set_batch_status(conn, batch_id, "completed", from_status="active")
     before = get_batch_detail(conn, batch_id)
     with pytest.raises(BatchNotActive, match="only be written for an active batch"):
@@ -102,7 +64,7 @@ def test_a_missing_close_refused_for_a_finished_batch_leaves_no_event(
     invoke: Any, conn: psycopg.Connection
 ) -> None:
     # Given a completed batch
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     set_batch_status(conn, batch_id, "completed", from_status="active")
     events_before = list_events(conn, batch_id)
     # When a close that never came is recorded for it
@@ -132,7 +94,7 @@ def _record_fortnight(invoke: Any, batch_id: str) -> None:
 
 def test_complete_batch_is_idempotent(invoke: Any) -> None:
     # Given a batch whose 14 days are recorded
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     _record_fortnight(invoke, batch_id)
     # When it is completed twice
     first = invoke("CompleteBatchFunction", {"batch_id": batch_id})
@@ -146,7 +108,7 @@ def test_complete_batch_refuses_a_fortnight_with_missing_days(
     invoke: Any, conn: psycopg.Connection
 ) -> None:
     # Given a batch with its baseline and only its first three days
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     for index in range(1, 4):
         day = JUNE_1 + timedelta(days=index - 1)
         invoke(
@@ -165,7 +127,7 @@ def test_complete_batch_refuses_a_fortnight_with_missing_days(
 def test_mark_batch_failed_records_the_error_and_fails_an_active_batch(
     invoke: Any, conn: psycopg.Connection
 ) -> None:
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     error = {"Error": "MarketDataPremiumOnly", "Cause": '{"errorMessage": "SPY: premium"}'}
     output = invoke("MarkBatchFailedFunction", {"state": {"batch_id": batch_id, "error": error}})
     assert output["outcome"] == "batch_marked_failed"
@@ -298,7 +260,7 @@ def test_workflow_logs_are_json_with_the_batch_and_the_checkpoint_date(
     invoke: Any, service_logs: Any
 ) -> None:
     # When a batch is made and a checkpoint recorded
-    batch_id = _new_batch(invoke)["batch_id"]
+    batch_id = new_batch(invoke)["batch_id"]
     invoke(
         "CheckpointFunction",
         {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"},

@@ -4,6 +4,7 @@ kept, the stuck-run sweeper, correlated logs and business metrics."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -11,18 +12,22 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from alpha_monday import business_metrics
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
 from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
-from alpha_monday.errors import DatabaseUnavailable, PickerInvalidOutput
+from alpha_monday.errors import DatabaseUnavailable, MarketDataRateLimited, PickerInvalidOutput
 from alpha_monday.integrations.offline import ScriptedPicker
+from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.workflow import generate_picks
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import SHARED_DIR
 from alpha_monday_local.template import functions, load_handler
+from tests.fakes import ScriptedTransport, chat_completion, picks_json
 from tests.workflow.conftest import FixedPicker, RunWeekly
 
 JUNE_1 = date(2026, 6, 1)
+PICKS = (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
 
 
 class CountingPicker:
@@ -262,3 +267,62 @@ def test_a_session_skipped_for_a_provider_reason_is_a_business_metric(
     }
     assert "SessionsSkippedForProviderReason" in published
     assert blobs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "AlphaMonday"
+
+
+def test_disabled_metrics_are_not_collected_so_they_never_reach_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given metrics disabled, as run-week disables them
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    # When more checkpoints are counted than Powertools holds before printing on its own
+    for _ in range(150):
+        business_metrics.count(business_metrics.CHECKPOINTS_COMPUTED)
+    # Then nothing was printed, and nothing waits to be
+    assert '"_aws"' not in capsys.readouterr().out
+    assert business_metrics.metrics.metric_set == {}
+
+
+@dataclass
+class RateLimitedOnce:
+    """Wraps a source: the first fetch of `symbol` is refused for the rate limit."""
+
+    inner: Any
+    symbol: str
+    refused: list[str] = field(default_factory=list)
+    name: str = "a market that rate-limits once"
+
+    @property
+    def source_id(self) -> str:
+        return str(self.inner.source_id)
+
+    def daily_closes(self, symbol: str) -> Any:
+        if symbol == self.symbol and not self.refused:
+            self.refused.append(symbol)
+            raise MarketDataRateLimited(symbol, "Alpha Vantage: rate limit")
+        return self.inner.daily_closes(symbol)
+
+    def splits(self, symbol: str) -> Any:
+        return self.inner.splits(symbol)
+
+
+def test_a_rate_limit_while_checking_a_ticker_does_not_ask_the_model_again(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given the real OpenAI picker with one answer to give, and MSFT's check rate-limited once
+    scripted = ScriptedTransport([chat_completion(picks_json(*PICKS), model="gpt-4o-2024-08-06")])
+    picker = OpenAIPicker(
+        "sk-test", "gpt-4o", timeout_seconds=5, max_retries=0, max_reasks=2,
+        transport=scripted.transport,
+    )  # fmt: skip
+    # When the weekly run executes (GeneratePicks is retried for the rate limit)
+    run = run_weekly(
+        JUNE_1, picker=picker, source=lambda clock, synthetic: RateLimitedOnce(synthetic, "MSFT")
+    )
+    # Then the retry reviewed the kept answer: one model call, and the batch names the model
+    # that answered
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert run.report.invocations["GeneratePicksFunction"] == 2
+    assert len(scripted.requests) == 1
+    assert conn.execute("SELECT model FROM batches").fetchone() == ("gpt-4o-2024-08-06",)
+    outcomes = [answer["outcome"] for answer in _events(conn, "picker_answered")]
+    assert outcomes == ["PickerCheckInterrupted", "accepted"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 NAMESPACE = "AlphaMonday"
 CHECKPOINTS_COMPUTED = "CheckpointsComputed"
@@ -23,5 +24,7 @@ metrics = Metrics(namespace=NAMESPACE, service="alpha-monday")
 
 
 def count(name: str, value: int = 1) -> None:
-    if value:
+    # Disabled metrics are not even collected: Powertools keeps them until it holds 100
+    # values of one, then prints them anyway.
+    if value and not is_metrics_disabled():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

@@ -22,6 +22,8 @@ from alpha_monday.errors import ConfigurationError
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 SECRETS_MANAGER_ARN_PREFIX = "arn:aws:secretsmanager:"
+# The openai SDK sleeps what a 429's Retry-After asks, up to two minutes, between retries.
+OPENAI_MAX_RETRY_AFTER_SECONDS = 120
 
 
 def running_on_lambda(environ: Mapping[str, str] | None = None) -> bool:
@@ -103,6 +105,9 @@ class DatabaseSettings(BaseModel):
 
     database_url: SecretSource
     connect_timeout_seconds: int = Field(default=3, ge=1, le=30)
+    # A read blocked by a lock must answer (503) well within the Lambda timeout; the
+    # workflow sets its own, longer one.
+    statement_timeout_seconds: float = Field(default=3, gt=0, le=300)
 
 
 def load_database_settings(environ: Mapping[str, str]) -> DatabaseSettings:
@@ -110,6 +115,8 @@ def load_database_settings(environ: Mapping[str, str]) -> DatabaseSettings:
     data: dict[str, object] = {"database_url": source}
     if "DATABASE_CONNECT_TIMEOUT_SECONDS" in environ:
         data["connect_timeout_seconds"] = environ["DATABASE_CONNECT_TIMEOUT_SECONDS"]
+    if "DATABASE_STATEMENT_TIMEOUT_SECONDS" in environ:
+        data["statement_timeout_seconds"] = environ["DATABASE_STATEMENT_TIMEOUT_SECONDS"]
     return _validated(DatabaseSettings, data)
 
 
@@ -181,19 +188,23 @@ class PickerSettings(BaseModel):
     openai_max_retries: int = Field(default=1, ge=0, le=5)
     picker_max_reasks: int = Field(default=2, ge=0, le=5)
     # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
-    generate_picks_timeout_seconds: int = Field(default=300, ge=30, le=900)
+    generate_picks_timeout_seconds: int = Field(default=900, ge=30, le=900)
 
     @property
     def picker_worst_case_seconds(self) -> float:
-        calls = (self.openai_max_retries + 1) * (self.picker_max_reasks + 1)
-        return self.openai_timeout_seconds * calls
+        """Every ask times out on every try, and the SDK waits the longest `Retry-After` it
+        honours between tries."""
+        tries = self.openai_max_retries + 1
+        one_ask = self.openai_timeout_seconds * tries + OPENAI_MAX_RETRY_AFTER_SECONDS * (tries - 1)
+        return one_ask * (self.picker_max_reasks + 1)
 
     @model_validator(mode="after")
     def _picker_fits_in_the_lambda_timeout(self) -> PickerSettings:
         # Leave a third of the timeout for the market data calls and the database write.
         if self.picker_worst_case_seconds > self.generate_picks_timeout_seconds * 2 / 3:
             raise ValueError(
-                f"OPENAI_TIMEOUT_SECONDS x attempts = {self.picker_worst_case_seconds:.0f}s does "
+                f"OPENAI_TIMEOUT_SECONDS x attempts + Retry-After waits = "
+                f"{self.picker_worst_case_seconds:.0f}s does "
                 f"not fit in two thirds of GENERATE_PICKS_TIMEOUT_SECONDS "
                 f"({self.generate_picks_timeout_seconds}s)"
             )

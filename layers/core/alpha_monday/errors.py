@@ -39,7 +39,17 @@ class BatchIncomplete(AlphaMondayError):
 
 
 class BatchNotResumable(AlphaMondayError):
-    """A resume request for a batch that is unknown, malformed or already completed."""
+    """A resume request for a batch that is unknown, or not `failed` (completed, or already
+    tracked by another execution)."""
+
+
+class CheckpointNotInSchedule(AlphaMondayError):
+    """A checkpoint task whose index or date is not one of its batch's 14 days (the baseline
+    is not a checkpoint)."""
+
+
+class CloseMissingRefused(AlphaMondayError):
+    """A "close never came" for a day with no session, or a day already computed."""
 
 
 class MarketDataError(AlphaMondayError):
@@ -102,3 +112,12 @@ class PickerInvalidOutput(PickerError):
 
 class PickerUnavailable(PickerError):
     """The model's API failed (timeout, connection, HTTP error)."""
+
+
+class PickerCheckInterrupted(PickerError):
+    """Checking the model's tickers failed (the market's error is the cause): the answer is
+    kept to be reviewed again on the retry, without asking the model again."""
+
+
+class PickerAuthenticationFailed(PickerError):
+    """OpenAI refused the key (HTTP 401 or 403): retrying cannot help."""

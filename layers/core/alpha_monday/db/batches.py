@@ -236,6 +236,19 @@ def batch_id_for_execution(conn: psycopg.Connection, execution_name: str) -> UUI
     return row[0] if row else None
 
 
+def tracking_execution(conn: psycopg.Connection, batch_id: UUID) -> str | None:
+    """The execution tracking the batch now: the last that resumed it, else its creator."""
+    row = conn.execute(
+        "SELECT COALESCE("
+        " (SELECT payload ->> 'execution_name' FROM events"
+        "  WHERE batch_id = %(id)s AND event_type = 'batch_resumed'"
+        "  ORDER BY created_at DESC LIMIT 1),"
+        " (SELECT execution_name FROM batches WHERE id = %(id)s))",
+        {"id": batch_id},
+    ).fetchone()
+    return row[0] if row else None
+
+
 def create_batch(
     conn: psycopg.Connection,
     new_batch: NewBatch,

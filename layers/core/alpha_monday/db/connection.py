@@ -22,18 +22,29 @@ _connection: psycopg.Connection | None = None
 _handed_out_at = 0.0
 
 
-def connect(database_url: str, connect_timeout_seconds: int) -> psycopg.Connection:
-    """A new autocommit connection; writes group their statements with `conn.transaction()`."""
+def connect(
+    database_url: str, connect_timeout_seconds: int, statement_timeout_seconds: float
+) -> psycopg.Connection:
+    """A new autocommit connection; writes group their statements with `conn.transaction()`.
+
+    Every statement (a lock wait included) is cancelled after the statement timeout. It is
+    set with SET rather than a startup option, which connection poolers may refuse.
+    """
     try:
-        return psycopg.connect(
+        connection = psycopg.connect(
             database_url,
             autocommit=True,
             connect_timeout=connect_timeout_seconds,
             application_name="alpha-monday",
         )
+        connection.execute(
+            "SELECT set_config('statement_timeout', %s, false)",
+            (f"{round(statement_timeout_seconds * 1000)}ms",),
+        )
     except psycopg.OperationalError as error:
         # psycopg's message can quote the connection string; keep it out of the error.
         raise DatabaseUnavailable("cannot connect to the database") from error
+    return connection
 
 
 def _is_usable(connection: psycopg.Connection) -> bool:
@@ -60,7 +71,11 @@ def get_connection() -> psycopg.Connection:
     if _connection is not None:
         _connection.close()
     settings = database_settings()
-    _connection = connect(settings.database_url.reveal(), settings.connect_timeout_seconds)
+    _connection = connect(
+        settings.database_url.reveal(),
+        settings.connect_timeout_seconds,
+        settings.statement_timeout_seconds,
+    )
     _handed_out_at = now
     return _connection
 

@@ -30,3 +30,13 @@ def list_events(conn: psycopg.Connection, batch_id: UUID) -> list[Event]:
             " WHERE batch_id = %s ORDER BY created_at, id",
             (batch_id,),
         ).fetchall()
+
+
+def last_picker_answers(conn: psycopg.Connection, execution_name: str) -> dict[str, Any] | None:
+    """The latest `picker_answered` payload of an execution (its outcome and attempts)."""
+    row = conn.execute(
+        "SELECT payload FROM events WHERE event_type = 'picker_answered'"
+        " AND payload ->> 'execution_name' = %s ORDER BY created_at DESC, id LIMIT 1",
+        (execution_name,),
+    ).fetchone()
+    return row[0] if row else None

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 PICKS_PER_BATCH = 3
 TICKER_PATTERN = r"^[A-Z]{1,5}([.-][A-Z])?$"
 PROMPT_VERSION = "2026-11-22.2"
 
-Ticker = Annotated[str, StringConstraints(pattern=TICKER_PATTERN)]
+MIN_VISIBLE_REASONING = 20
+
+
+def source_form(ticker: str) -> str:
+    """The data source's spelling of a share class: BRK.B and BRK-B are one company."""
+    return ticker.replace(".", "-")
+
+
+def _has_visible_text(reasoning: str) -> str:
+    # Letters, digits, punctuation, symbols: zero-width and other format characters are
+    # not something a reader can see.
+    visible = sum(1 for ch in reasoning if unicodedata.category(ch)[0] in "LNPS")
+    if visible < MIN_VISIBLE_REASONING:
+        raise ValueError(
+            f"a reasoning needs at least {MIN_VISIBLE_REASONING} visible characters, got {visible}"
+        )
+    return reasoning
+
+
+Ticker = Annotated[str, StringConstraints(pattern=TICKER_PATTERN), AfterValidator(source_form)]
 
 
 class ProposedPick(BaseModel):
@@ -22,7 +49,9 @@ class ProposedPick(BaseModel):
     ticker: Ticker
     action: Literal["BUY", "SELL"]
     reasoning: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=20, max_length=1200)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=20, max_length=1200),
+        AfterValidator(_has_visible_text),
     ]
 
 
@@ -61,15 +90,6 @@ class PastBatch(BaseModel):
     picks: tuple[PastPick, ...]
 
 
-class PickRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    run_date: date
-    baseline_date: date
-    benchmark_symbol: str
-    track_record: tuple[PastBatch, ...] = ()
-
-
 class PickerAttempt(BaseModel):
     """One answer of the model and what was wrong with it (empty when accepted)."""
 
@@ -77,6 +97,21 @@ class PickerAttempt(BaseModel):
 
     raw_output: str
     problems: tuple[str, ...] = ()
+    # The model that answered (the API's `model`, which may name a snapshot of the one asked).
+    model: str | None = None
+    # True when checking its tickers failed (a rate limit): the answer awaits its review.
+    unchecked: bool = False
+
+
+class PickRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_date: date
+    baseline_date: date
+    benchmark_symbol: str
+    track_record: tuple[PastBatch, ...] = ()
+    # Answers this run already got, the last maybe unchecked: reviewed again, not re-asked.
+    earlier_answers: tuple[PickerAttempt, ...] = ()
 
 
 class PickerResult(BaseModel):

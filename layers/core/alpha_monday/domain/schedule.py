@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from alpha_monday.db.models import Checkpoint
 from alpha_monday.domain.calendar import market_date, market_instant_utc, parse_iso_date
-from alpha_monday.errors import InvalidRunDate
+from alpha_monday.errors import CheckpointNotInSchedule, InvalidRunDate
 
 CHECKPOINT_COUNT = 14
 MARKET_CLOSE = time(16, 0)
@@ -48,6 +48,24 @@ def checkpoint_date(run_date: date, index: int) -> date:
     if not 1 <= index <= CHECKPOINT_COUNT:
         raise ValueError(f"checkpoint index must be 1..{CHECKPOINT_COUNT}, got {index}")
     return run_date + timedelta(days=index - 1)
+
+
+def check_checkpoint_slot(run_date: date, index: int, day: date) -> None:
+    """A checkpoint task must name one of the batch's 14 days by its index and its date.
+
+    A forged or stale task (index 99, the baseline, a date that is not its index's) would
+    otherwise write a row the schedule never asks for.
+    """
+    if not 1 <= index <= CHECKPOINT_COUNT:
+        raise CheckpointNotInSchedule(
+            f"checkpoint_index must be 1..{CHECKPOINT_COUNT}, got {index}"
+        )
+    expected = checkpoint_date(run_date, index)
+    if day != expected:
+        raise CheckpointNotInSchedule(
+            f"checkpoint {index} of the batch of {run_date.isoformat()} is on "
+            f"{expected.isoformat()}, not {day.isoformat()}"
+        )
 
 
 def checkpoint_dates(run_date: date) -> list[date]:

@@ -2,15 +2,19 @@
 
 Both endpoints are on the free tier. Alpha Vantage reports most errors as HTTP 200 bodies;
 each maps to a named error here. A close is taken exactly as sent (decimal text) and only
-if it is a sane price: a bad row is reported, never stored. The API key travels in the
-query string, so neither a URL nor an httpx error message is ever logged or put in an
-exception: messages are built from the symbol and the reason.
+if it is a sane price: a bad row is reported, never stored.
+
+The API key travels in the query string, so it is kept out of sight three ways: it is
+added below the client, by the transport, so the URL httpx logs (at INFO, or DEBUG with
+`OPENAI_LOG=debug`) and keeps on its request never holds it; no httpx error message is
+passed on (messages are built from the symbol and the reason); and the provider's own
+texts, whose rate-limit notice quotes the caller's key, are redacted before they reach an
+exception, a log line or a row.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections import Counter
 from datetime import date
@@ -36,8 +40,16 @@ PROVIDER = "alpha_vantage"
 RATE_LIMIT_WORDS = ("rate limit", "requests per day", "call frequency", "per minute")
 PLAIN_DECIMAL = re.compile(r"\d{1,12}(\.\d{1,12})?")
 
-# httpx logs every request URL at INFO, and Alpha Vantage URLs carry the API key.
-logging.getLogger("httpx").setLevel(logging.WARNING)
+REDACTED = "[redacted]"
+# "We have detected your API key as XXXX and ...": a key quoted by the provider.
+QUOTED_KEY = re.compile(r"(?i)(api ?key(?:\s+(?:as|is))?\s*[:=]?\s*)[A-Za-z0-9_\-]{4,}")
+
+
+def redacted(text: str, api_key: str) -> str:
+    """A provider's text with the caller's key (and any key it quotes) blanked out."""
+    if api_key:
+        text = text.replace(api_key, REDACTED)
+    return QUOTED_KEY.sub(rf"\g<1>{REDACTED}", text)
 
 
 class _Object(dict[str, Any]):
@@ -49,7 +61,7 @@ class _Object(dict[str, Any]):
         self.duplicates = {key for key, count in counts.items() if count > 1}
 
 
-def _payload(symbol: str, status_code: int, content: bytes) -> dict[str, Any]:
+def _payload(symbol: str, status_code: int, content: bytes, api_key: str) -> dict[str, Any]:
     """The JSON body, or the named error an HTTP status or an error body stands for."""
     if status_code == httpx.codes.TOO_MANY_REQUESTS:
         raise MarketDataRateLimited(symbol, "HTTP 429 from Alpha Vantage")
@@ -62,9 +74,10 @@ def _payload(symbol: str, status_code: int, content: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict) or not payload:
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent an empty payload")
     if "Error Message" in payload:
-        raise MarketDataUnknownSymbol(symbol, f"Alpha Vantage: {payload['Error Message']}")
+        message = redacted(str(payload["Error Message"]), api_key)
+        raise MarketDataUnknownSymbol(symbol, f"Alpha Vantage: {message}")
     if "Information" in payload or "Note" in payload:
-        message = str(payload.get("Information") or payload.get("Note"))
+        message = redacted(str(payload.get("Information") or payload.get("Note")), api_key)
         lowered = message.lower()
         # The rate-limit notice also advertises premium plans: test for it first.
         if "premium" in lowered and not any(word in lowered for word in RATE_LIMIT_WORDS):
@@ -92,9 +105,11 @@ def _close(values: Any) -> Decimal:
     return close
 
 
-def parse_daily_closes(symbol: str, status_code: int, content: bytes) -> DailySeries:
+def parse_daily_closes(
+    symbol: str, status_code: int, content: bytes, api_key: str = ""
+) -> DailySeries:
     """Sane closes by date from a TIME_SERIES_DAILY response, and the rows refused (why)."""
-    payload = _payload(symbol, status_code, content)
+    payload = _payload(symbol, status_code, content, api_key)
     series = payload.get(SERIES_KEY)
     if not isinstance(series, dict):
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent no daily series")
@@ -118,9 +133,11 @@ def parse_daily_closes(symbol: str, status_code: int, content: bytes) -> DailySe
     return DailySeries(closes=closes, rejected=rejected)
 
 
-def parse_splits(symbol: str, status_code: int, content: bytes) -> tuple[Split, ...]:
+def parse_splits(
+    symbol: str, status_code: int, content: bytes, api_key: str = ""
+) -> tuple[Split, ...]:
     """The split history of a SPLITS response (an empty list when there was none)."""
-    payload = _payload(symbol, status_code, content)
+    payload = _payload(symbol, status_code, content, api_key)
     rows = payload.get("data")
     if not isinstance(rows, list):
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent no split data")
@@ -137,6 +154,27 @@ def parse_splits(symbol: str, status_code: int, content: bytes) -> tuple[Split, 
     if any(not split.factor.is_finite() or split.factor <= 0 for split in splits):
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent a split factor that is not > 0")
     return splits
+
+
+class _ApiKeyTransport(httpx.BaseTransport):
+    """Adds the key to the request it sends, not to the client's request (which httpx logs)."""
+
+    def __init__(self, api_key: str, inner: httpx.BaseTransport) -> None:
+        self._api_key = api_key
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        keyed = httpx.Request(
+            request.method,
+            request.url.copy_add_param("apikey", self._api_key),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+        return self._inner.handle_request(keyed)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 class AlphaVantageSource:
@@ -156,14 +194,12 @@ class AlphaVantageSource:
         self._base_url = base_url
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0)),
-            transport=transport,
+            transport=_ApiKeyTransport(api_key, transport or httpx.HTTPTransport()),
         )
 
     def _get(self, symbol: str, params: dict[str, str]) -> httpx.Response:
         try:
-            return self._client.get(
-                self._base_url, params={**params, "symbol": symbol, "apikey": self._api_key}
-            )
+            return self._client.get(self._base_url, params={**params, "symbol": symbol})
         except httpx.TimeoutException:
             raise MarketDataUnavailable(symbol, "Alpha Vantage timed out") from None
         except httpx.HTTPError as error:
@@ -172,8 +208,8 @@ class AlphaVantageSource:
 
     def daily_closes(self, symbol: str) -> DailySeries:
         response = self._get(symbol, {"function": "TIME_SERIES_DAILY", "outputsize": "compact"})
-        return parse_daily_closes(symbol, response.status_code, response.content)
+        return parse_daily_closes(symbol, response.status_code, response.content, self._api_key)
 
     def splits(self, symbol: str) -> tuple[Split, ...]:
         response = self._get(symbol, {"function": "SPLITS"})
-        return parse_splits(symbol, response.status_code, response.content)
+        return parse_splits(symbol, response.status_code, response.content, self._api_key)

@@ -26,6 +26,9 @@ from alpha_monday.domain.picks import (
     TickerCheck,
 )
 from alpha_monday.errors import (
+    AlphaMondayError,
+    PickerAuthenticationFailed,
+    PickerCheckInterrupted,
     PickerError,
     PickerInvalidOutput,
     PickerOutputTruncated,
@@ -109,6 +112,19 @@ def _validation_problems(error: ValidationError) -> list[str]:
     ]
 
 
+def _rejection(attempt: PickerAttempt) -> list[ChatCompletionMessageParam]:
+    """The model's rejected answer and why, as the conversation goes on."""
+    return [
+        {"role": "assistant", "content": attempt.raw_output},
+        {
+            "role": "user",
+            "content": "Your answer was rejected:\n"
+            + "\n".join(f"- {problem}" for problem in attempt.problems)
+            + f"\nGive all {PICKS_PER_BATCH} picks again, replacing the rejected ones.",
+        },
+    ]
+
+
 class OpenAIPicker:
     def __init__(
         self,
@@ -145,32 +161,42 @@ class OpenAIPicker:
             {"role": "system", "content": SYSTEM_PROMPT},
             {"role": "user", "content": render_prompt(request)},
         ]
-        for _ in range(self._max_reasks + 1):
-            raw_output = self._ask(messages)
-            picks, problems = self._review(raw_output, request.benchmark_symbol, check_ticker)
-            attempts.append(PickerAttempt(raw_output=raw_output, problems=tuple(problems)))
+        # A retry of this run goes on from the answers it already has: the rejected ones are
+        # the conversation so far, an unchecked one is reviewed again without a new call.
+        pending: PickerAttempt | None = None
+        for earlier in request.earlier_answers:
+            if earlier.unchecked:
+                pending = earlier
+                continue
+            attempts.append(earlier)
+            messages.extend(_rejection(earlier))
+        while len(attempts) <= self._max_reasks:
+            answer = pending or self._ask(messages)
+            pending = None
+            try:
+                picks, problems = self._review(
+                    answer.raw_output, request.benchmark_symbol, check_ticker
+                )
+            except AlphaMondayError as error:
+                # The market could not say (a rate limit): keep the answer, unchecked.
+                attempts.append(answer.model_copy(update={"unchecked": True}))
+                raise PickerCheckInterrupted(f"checking the picks failed: {error}") from error
+            reviewed = answer.model_copy(update={"problems": tuple(problems), "unchecked": False})
+            attempts.append(reviewed)
             if picks is not None and not problems:
                 return PickerResult(
                     picks=picks,
-                    model=self.model,
+                    model=answer.model or self.model,
                     prompt_version=PROMPT_VERSION,
                     attempts=tuple(attempts),
                 )
-            messages.append({"role": "assistant", "content": raw_output})
-            messages.append(
-                {
-                    "role": "user",
-                    "content": "Your answer was rejected:\n"
-                    + "\n".join(f"- {problem}" for problem in problems)
-                    + f"\nGive all {PICKS_PER_BATCH} picks again, replacing the rejected ones.",
-                }
-            )
+            messages.extend(_rejection(reviewed))
         raise PickerInvalidOutput(
             f"no acceptable picks after {len(attempts)} attempts; last problems: "
             + "; ".join(attempts[-1].problems)
         )
 
-    def _ask(self, messages: list[ChatCompletionMessageParam]) -> str:
+    def _ask(self, messages: list[ChatCompletionMessageParam]) -> PickerAttempt:
         try:
             completion = self._client.chat.completions.create(
                 model=self.model,
@@ -178,6 +204,11 @@ class OpenAIPicker:
                 response_format=RESPONSE_FORMAT,
                 max_completion_tokens=1200,
             )
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as error:
+            # Retrying with the same key cannot help: fail the run now, by name.
+            raise PickerAuthenticationFailed(
+                f"OpenAI refused the API key (HTTP {error.status_code})"
+            ) from None
         except openai.APIError as error:
             # The SDK's message has no key; the status says what happened.
             raise PickerUnavailable(f"OpenAI API error: {type(error).__name__}") from None
@@ -188,7 +219,7 @@ class OpenAIPicker:
             raise PickerRefused("the model's answer was stopped by the content filter")
         if choice.message.refusal:
             raise PickerRefused(f"the model refused: {choice.message.refusal}")
-        return choice.message.content or ""
+        return PickerAttempt(raw_output=choice.message.content or "", model=completion.model)
 
     @staticmethod
     def _review(

@@ -21,7 +21,9 @@ from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
 from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.schedule import check_checkpoint_slot
 from alpha_monday.domain.skip_reasons import is_healable
+from alpha_monday.errors import CloseMissingRefused
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
@@ -52,17 +54,15 @@ def _record_missing_close(
     conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, missing: StepFunctionsError
 ) -> CheckpointResult:
     """The retries ran out: the day is skipped with the provider's reason (healable)."""
+    day = task.checkpoint_date.isoformat()
+    if closed_reason(task.checkpoint_date) is not None:
+        raise CloseMissingRefused(f"{day} has no session: no close can be missing")
     if any(
         c.checkpoint_date == task.checkpoint_date and c.status == "computed"
         for c in detail.checkpoints
     ):
-        # Healed (or recorded) meanwhile: a computed day is never downgraded, nor re-explained.
-        return CheckpointResult(
-            batch_id=task.batch_id,
-            checkpoint_index=task.checkpoint_index,
-            checkpoint_date=task.checkpoint_date,
-            status="computed",
-        )
+        # A computed day is never downgraded, nor explained away by a stale or forged task.
+        raise CloseMissingRefused(f"{day} is computed already: its close is not missing")
     reason = skip_reasons.reason_for_provider_error(missing.error)
     # The reason and the skipped day are stored together or not at all.
     with conn.transaction():
@@ -123,6 +123,7 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
     with translated_database_errors():
         conn = deps.conn
         detail = get_batch_detail(conn, task.batch_id)
+        check_checkpoint_slot(detail.batch.run_date, task.checkpoint_index, task.checkpoint_date)
         closed = closed_reason(task.checkpoint_date)
         if task.close_missing is not None:
             result = _record_missing_close(conn, task, detail, task.close_missing)

@@ -105,6 +105,7 @@ def mark_batch_failed(task: MarkBatchFailedTask, deps: StepDependencies) -> Mark
                 "run_date": task.state.run_date,
                 "execution_name": execution_name,
             },
+            execution_name=execution_name,
         )
     logger.error(
         "weekly run failed",

@@ -21,17 +21,25 @@ from alpha_monday.db.batches import (
     list_batches,
     set_batch_status,
 )
-from alpha_monday.db.events import append_event
+from alpha_monday.db.events import append_event, last_picker_answers
 from alpha_monday.db.models import BatchDetail, BatchSummary, NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import last_session_before
-from alpha_monday.domain.picks import PastBatch, PastPick, PickerResult, PickRequest
+from alpha_monday.domain.picks import (
+    PastBatch,
+    PastPick,
+    PickerAttempt,
+    PickerResult,
+    PickRequest,
+)
 from alpha_monday.domain.schedule import fortnight_schedule, monday_of, requested_run_date
 from alpha_monday.errors import (
+    AlphaMondayError,
     BatchAlreadyExists,
     BatchNotFound,
     BatchNotResumable,
     MarketDataUnknownSymbol,
+    PickerCheckInterrupted,
     PickerError,
 )
 from alpha_monday.observability import logger
@@ -109,6 +117,14 @@ def _record_answers(
     )
 
 
+def _earlier_answers(conn: psycopg.Connection, execution_name: str) -> tuple[PickerAttempt, ...]:
+    """The answers of this execution's earlier try that stopped while checking them."""
+    payload = last_picker_answers(conn, execution_name)
+    if payload is None or payload.get("outcome") != PickerCheckInterrupted.__name__:
+        return ()
+    return tuple(PickerAttempt.model_validate(attempt) for attempt in payload["attempts"])
+
+
 def _ask_the_picker(
     deps: StepDependencies, execution_name: str, run_date: date, request: PickRequest
 ) -> PickerResult:
@@ -121,10 +137,19 @@ def _ask_the_picker(
             return error.reason
         return None
 
+    earlier = _earlier_answers(deps.conn, execution_name)
     try:
-        result = deps.picker.pick(request, check_ticker)
+        result = deps.picker.pick(
+            request.model_copy(update={"earlier_answers": earlier}), check_ticker
+        )
     except PickerError as error:
         _record_answers(deps.conn, execution_name, run_date, error.attempts, type(error).__name__)
+        if isinstance(error, PickerCheckInterrupted) and isinstance(
+            error.__cause__, AlphaMondayError
+        ):
+            # The market's own error, so the state machine retries it as such; the retry
+            # reviews the kept answer again instead of asking the model anew.
+            raise error.__cause__ from None
         raise
     _record_answers(deps.conn, execution_name, run_date, result.attempts, "accepted")
     count(PICKER_REASKS, len(result.attempts) - 1)
@@ -227,16 +252,21 @@ def resume_batch(
             detail = get_batch_detail(conn, batch_id)
         except BatchNotFound:
             raise BatchNotResumable(f"there is no batch {batch_id} to resume") from None
-        if detail.batch.status == "completed":
-            raise BatchNotResumable(f"batch {batch_id} is completed; there is nothing to resume")
+        if detail.batch.status != "failed":
+            # Completed: nothing to do; active: another execution tracks it.
+            raise BatchNotResumable(
+                f"batch {batch_id} is {detail.batch.status}; only a failed batch can be resumed"
+            )
         with conn.transaction():
-            if set_batch_status(conn, batch_id, "active", from_status="failed"):
-                append_event(
-                    conn,
-                    batch_id,
-                    "batch_resumed",
-                    {"previous_status": "failed", "execution_name": execution_name},
-                )
+            # Conditional: of two concurrent resumes exactly one moves the batch.
+            if not set_batch_status(conn, batch_id, "active", from_status="failed"):
+                raise BatchNotResumable(f"batch {batch_id} was resumed by another execution")
+            append_event(
+                conn,
+                batch_id,
+                "batch_resumed",
+                {"previous_status": "failed", "execution_name": execution_name},
+            )
         detail = get_batch_detail(conn, batch_id)
     logger.info("batch resumed")
     return _tracking_plan(detail, deps)

@@ -195,7 +195,12 @@ class MarkBatchFailedTask(TaskInput):
         return self.state.error
 
 
-FailureOutcome = Literal["batch_marked_failed", "batch_already_finished", "no_batch_recorded"]
+FailureOutcome = Literal[
+    "batch_marked_failed",
+    "batch_already_finished",
+    "batch_tracked_by_another_execution",
+    "no_batch_recorded",
+]
 
 
 class MarkBatchFailedResult(TaskModel):
@@ -231,5 +236,9 @@ class SweepResult(TaskModel):
     execution_name: str
     batch_id: UUID | None
     outcome: Literal[
-        "batch_marked_failed", "batch_already_finished", "no_batch_recorded", "no_batch"
+        "batch_marked_failed",
+        "batch_already_finished",
+        "batch_tracked_by_another_execution",
+        "no_batch_recorded",
+        "no_batch",
     ]

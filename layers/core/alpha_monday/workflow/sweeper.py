@@ -35,6 +35,7 @@ def sweep_stuck_run(event: ExecutionEnded, deps: StepDependencies) -> SweepResul
                 "execution_arn": execution.execution_arn,
                 "source": "stuck-run sweeper",
             },
+            execution_name=execution.name,
         )
     logger.info("execution swept", extra={"batch_id": str(batch_id), "outcome": outcome})
     return SweepResult(execution_name=execution.name, batch_id=batch_id, outcome=outcome)
