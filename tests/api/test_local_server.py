@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -11,10 +12,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+from uuid import UUID
 
 import psycopg
 import pytest
 
+from alpha_monday.config import reset_settings_cache
 from alpha_monday_local import openapi
 from alpha_monday_local.server import LocalApi, make_server
 from tests.builders import seed_batches
@@ -64,6 +68,94 @@ def test_unknown_route_and_method_are_json_errors(base_url: str) -> None:
     status, body = _get(f"{base_url}/health", method="DELETE")
     assert status == 405
     assert body["error"]["code"] == "method_not_allowed"
+
+
+def _exchange(
+    url: str, method: str = "GET", origin: str = "https://a.example"
+) -> tuple[int, Any, Any]:
+    request = urllib.request.Request(url, method=method, headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read())
+
+
+@pytest.fixture
+def two_origins(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Two allowed origins, as a cold start reads them (the handler module built anew)."""
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://a.example,https://b.example")
+    reset_settings_cache()
+    api_handler = importlib.reload(importlib.import_module("alpha_monday.api.handler"))
+    yield
+    monkeypatch.delenv("CORS_ALLOW_ORIGINS")
+    reset_settings_cache()
+    importlib.reload(api_handler)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "code"),
+    [
+        ("/nowhere", "GET", 404, "not_found"),
+        ("/health", "DELETE", 405, "method_not_allowed"),
+        ("/batches?limit=0", "GET", 400, "invalid_request"),
+        (f"/batches/{UUID(int=7)}", "GET", 404, "not_found"),
+    ],
+)
+@pytest.mark.usefixtures("two_origins")
+def test_every_error_has_the_same_body_cache_control_and_cors_headers(
+    base_url: str, path: str, method: str, status: int, code: str
+) -> None:
+    # When a browser on the second allowed origin gets an error, routed or not
+    got, headers, body = _exchange(base_url + path, method, origin="https://b.example")
+    # Then it has the error body, is never cached, and carries that origin's CORS headers
+    assert got == status
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["Access-Control-Allow-Origin"] == "https://b.example"
+    assert headers["Vary"] == "Origin"
+
+
+def test_a_cacheable_answer_varies_by_origin(
+    two_origins: None, base_url: str, conn: psycopg.Connection
+) -> None:
+    seed_batches(conn, 1)
+    for origin in ("https://a.example", "https://b.example"):
+        status, headers, _ = _exchange(f"{base_url}/latest", origin=origin)
+        assert status == 200
+        assert headers["Cache-Control"] == "public, max-age=60"
+        assert headers["Access-Control-Allow-Origin"] == origin
+        assert headers["Vary"] == "Origin"
+
+
+def test_paths_are_percent_decoded(base_url: str, conn: psycopg.Connection) -> None:
+    (detail,) = seed_batches(conn, 1)
+    encoded = str(detail.batch.id).replace("-", "%2D")
+    status, _, body = _exchange(f"{base_url}/batches/{encoded}")
+    assert status == 200
+    assert body["id"] == str(detail.batch.id)
+    assert _exchange(f"{base_url}/%68ealth")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda u: str(u).upper(),
+        lambda u: "{" + str(u) + "}",
+        lambda u: u.hex,
+        lambda u: u.urn,
+    ],
+    ids=["uppercase", "braces", "no-dashes", "urn"],
+)
+def test_one_batch_has_one_url(base_url: str, conn: psycopg.Connection, form: Any) -> None:
+    # Given a batch, asked for by another spelling of its id
+    (detail,) = seed_batches(conn, 1)
+    status, headers, body = _exchange(f"{base_url}/batches/{quote(form(detail.batch.id))}")
+    # Then the answer is a 400 naming the canonical form, never cached
+    assert status == 400
+    assert "canonical form" in body["error"]["message"]
+    assert headers["Cache-Control"] == "no-store"
 
 
 def test_schemathesis_finds_nothing_against_the_committed_document(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import timedelta
@@ -277,34 +278,26 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
     ]
 
 
-def test_cors_allows_only_configured_origins(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib
-
-    from alpha_monday.api import resolver
+def test_cors_allows_only_configured_origins(database_url: str) -> None:
+    from alpha_monday.api.resolver import create_app
+    from alpha_monday.config import load_api_settings
     from alpha_monday_local.lambda_context import LocalLambdaContext
     from alpha_monday_local.server import proxy_event
 
-    # Given the API configured for two origins (the resolver reads them at cold start)
-    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://a.example,https://b.example")
-    reset_settings_cache()
-    configured = importlib.reload(resolver)
-    try:
+    # Given the API built for two origins
+    app = create_app(
+        load_api_settings({"CORS_ALLOW_ORIGINS": "https://a.example,https://b.example"})
+    )
 
-        def origin_header(origin: str) -> str | None:
-            event = proxy_event("GET", "/health", {"Origin": [origin]}, None, b"")
-            result = configured.app.resolve(event, LocalLambdaContext("health", "r"))
-            headers = {k: v[-1] for k, v in result["multiValueHeaders"].items()}
-            return headers.get("Access-Control-Allow-Origin")
+    def origin_header(origin: str) -> str | None:
+        event = proxy_event("GET", "/health", {"Origin": [origin]}, None, b"")
+        result = app.resolve(event, LocalLambdaContext("health", "r"))
+        headers = {k: v[-1] for k, v in result["multiValueHeaders"].items()}
+        return headers.get("Access-Control-Allow-Origin")
 
-        # Then a listed origin is echoed and another gets no CORS grant
-        assert origin_header("https://b.example") == "https://b.example"
-        assert origin_header("https://evil.example") is None
-    finally:
-        monkeypatch.delenv("CORS_ALLOW_ORIGINS")
-        reset_settings_cache()
-        importlib.reload(resolver)
+    # Then a listed origin is echoed and another gets no CORS grant
+    assert origin_header("https://b.example") == "https://b.example"
+    assert origin_header("https://evil.example") is None
 
 
 def test_a_read_blocked_by_a_lock_answers_503_before_the_lambda_timeout(
@@ -326,3 +319,16 @@ def test_a_read_blocked_by_a_lock_answers_503_before_the_lambda_timeout(
     assert 2.5 < waited < 6
     # And the next read, the lock gone, works on the same warm connection
     assert call_api("/latest").status == 200
+
+
+def test_an_event_without_an_http_method_is_a_json_400(database_url: str) -> None:
+    from alpha_monday.api.handler import lambda_handler
+    from alpha_monday_local.lambda_context import LocalLambdaContext
+
+    # When a direct invocation sends something that is not an API Gateway event
+    result = lambda_handler({"path": "/latest"}, LocalLambdaContext("latest", "r"))
+    # Then it is the API's error body, not a KeyError
+    assert result["statusCode"] == 400
+    assert result["headers"]["Cache-Control"] == "no-store"
+    _assert_error(json.loads(result["body"]), "invalid_request")
+    assert "httpMethod" in json.loads(result["body"])["error"]["message"]

@@ -218,3 +218,12 @@ def test_secrets_are_parameter_names_not_values(template: Template) -> None:
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     assert "DATABASE_URL" not in environment
     assert environment["DATABASE_URL_PARAMETER"] == {"Fn::Sub": "/${DatabaseUrlParameterName}"}
+
+
+def test_the_gateways_own_answers_are_never_cached_and_carry_cors(template: Template) -> None:
+    responses = template["Resources"]["ReadApi"]["Properties"]["GatewayResponses"]
+    for name, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["Cache-Control"] == "'no-store'", name
+        assert headers["Vary"] == "'Origin'", name
+        assert "Access-Control-Allow-Origin" in headers, name

@@ -7,13 +7,14 @@ in-process, so `curl` here exercises what API Gateway would (no Docker needed).
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import uuid
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from alpha_monday.api.resolver import unrouted_response
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.template import ApiRoute, Handler, api_routes, functions, load_handler
 
@@ -25,11 +26,12 @@ def proxy_event(
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event, as API Gateway would build it."""
     parts = urlsplit(raw_path)
+    path = unquote(parts.path)  # as API Gateway hands the path and its parameters over
     query = parse_qs(parts.query, keep_blank_values=True)
-    match = route.pattern.match(parts.path) if route else None
+    match = route.pattern.match(path) if route else None
     return {
-        "resource": route.path if route else parts.path,
-        "path": parts.path,
+        "resource": route.path if route else path,
+        "path": path,
         "httpMethod": method,
         "headers": {name: values[-1] for name, values in headers.items()},
         "multiValueHeaders": headers,
@@ -40,7 +42,7 @@ def proxy_event(
         "requestContext": {
             "resourcePath": route.path if route else parts.path,
             "httpMethod": method,
-            "path": f"/{STAGE}{parts.path}",
+            "path": f"/{STAGE}{path}",
             "stage": STAGE,
             "requestId": str(uuid.uuid4()),
             "identity": {"sourceIp": "127.0.0.1"},
@@ -65,18 +67,20 @@ class LocalApi:
     def invoke(
         self, method: str, raw_path: str, headers: dict[str, list[str]], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        path = urlsplit(raw_path).path
+        path = unquote(urlsplit(raw_path).path)
         on_path = [route for route in self.routes if route.pattern.match(path)]
         # CORS preflight is answered for every route, as API Gateway does.
         route = next((r for r in on_path if method in (r.method, "OPTIONS")), None)
         if route is None:
-            allowed = sorted({r.method for r in on_path} | {"OPTIONS"})
-            status, code = (405, "method_not_allowed") if on_path else (404, "not_found")
-            error = {"error": {"code": code, "message": f"no route for {method} {path}"}}
-            error_headers = {"Content-Type": "application/json"}
+            status = HTTPStatus.METHOD_NOT_ALLOWED if on_path else HTTPStatus.NOT_FOUND
+            code = "method_not_allowed" if on_path else "not_found"
+            message = f"no route for {method} {path}"
+            origin = next(iter(headers.get("Origin") or headers.get("origin") or []), None)
+            status_code, error_headers, error = unrouted_response(status, code, message, origin)
             if on_path:
+                allowed = sorted({r.method for r in on_path} | {"OPTIONS"})
                 error_headers["Allow"] = ", ".join(allowed)
-            return status, error_headers, json.dumps(error).encode()
+            return status_code, error_headers, error.encode()
         event = proxy_event(method, raw_path, headers, route, body)
         context = LocalLambdaContext(route.function_name, event["requestContext"]["requestId"])
         with self._lock:

@@ -1,13 +1,15 @@
 """The read API: routes, input validation, the error model and every exception handler.
 
 Routes call one domain function and shape its result; they raise domain errors and never
-build an error body themselves. Each read Lambda serves its own route through this
-resolver, and the local server and the OpenAPI document use the very same object.
+build an error body themselves. They live on one `Router`; `create_app(settings)` builds the
+resolver around it (CORS from the settings), so each read Lambda, the local server and the
+OpenAPI document serve the very same routes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -21,6 +23,7 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from alpha_monday.api.models import (
@@ -30,7 +33,7 @@ from alpha_monday.api.models import (
     batch_detail_out,
     batch_list_out,
 )
-from alpha_monday.config import api_settings
+from alpha_monday.config import ApiSettings, api_settings
 from alpha_monday.domain import reads
 from alpha_monday.domain.calendar import parse_iso_date
 from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
@@ -44,6 +47,9 @@ API_VERSION = "1.0.0"
 CACHE_COMPLETED = "public, max-age=86400, immutable"
 CACHE_CHANGING = "public, max-age=60"
 CACHE_NEVER = "no-store"
+# Access-Control-Allow-Origin echoes the request's Origin (even with "*" allowed), so a
+# shared cache must keep one copy per Origin.
+VARY = {"Vary": "Origin"}
 
 
 def _iso_date_text(value: object) -> object:
@@ -53,12 +59,25 @@ def _iso_date_text(value: object) -> object:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _canonical_uuid_text(value: object) -> object:
+    # One batch, one URL: uppercase, braces, no dashes or urn:uuid: would be cached apart.
+    if isinstance(value, str) and not CANONICAL_UUID.fullmatch(value):
+        raise ValueError("must be a UUID in its canonical form: lowercase, 8-4-4-4-12 digits")
+    return value
+
+
+CanonicalUuid = Annotated[UUID, BeforeValidator(_canonical_uuid_text)]
+
 
 class ErrorDetail(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str = Field(
         description="stable machine-readable code: invalid_request, not_found, "
+        "method_not_allowed (the local server only; API Gateway answers not_found), "
         "database_unavailable, internal_error",
         examples=["not_found"],
     )
@@ -75,12 +94,16 @@ class ErrorBody(BaseModel):
     error: ErrorDetail = Field(description="the error's code and message")
 
 
+def _error_body(code: str, message: str) -> str:
+    return ErrorBody(error=ErrorDetail(code=code, message=message)).model_dump_json()
+
+
 def _error_response(status: HTTPStatus, code: str, message: str) -> Response[str]:
     # Serialised here: exception handlers' responses skip the resolver's model serialisation.
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body=ErrorBody(error=ErrorDetail(code=code, message=message)).model_dump_json(),
+        body=_error_body(code, message),
         headers={"Cache-Control": CACHE_NEVER},
     )
 
@@ -101,15 +124,56 @@ def _responses(ok: type[BaseModel], *errors: HTTPStatus) -> dict[int, Any]:
     return documented
 
 
-def _cors() -> CORSConfig:
-    origins = api_settings().cors_allow_origins
+def invalid_event_response(reason: str) -> dict[str, Any]:
+    """A 400 in API Gateway's proxy form, for an event the resolver cannot even route."""
+    return {
+        "statusCode": HTTPStatus.BAD_REQUEST.value,
+        "headers": {
+            "Content-Type": content_types.APPLICATION_JSON,
+            "Cache-Control": CACHE_NEVER,
+            **VARY,
+        },
+        "body": _error_body("invalid_request", reason),
+        "isBase64Encoded": False,
+    }
+
+
+def unrouted_response(
+    status: HTTPStatus, code: str, message: str, origin: str | None
+) -> tuple[int, dict[str, str], str]:
+    """An error answered before any route (the local server's 404 and 405), with the same
+    body, Cache-Control and CORS headers as every routed response."""
+    headers = {
+        "Content-Type": content_types.APPLICATION_JSON,
+        "Cache-Control": CACHE_NEVER,
+        **_cors(api_settings()).to_dict(origin),
+        **VARY,
+    }
+    return status.value, headers, _error_body(code, message)
+
+
+def _cors(settings: ApiSettings) -> CORSConfig:
+    origins = settings.cors_allow_origins
     return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), max_age=600)
 
 
-app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 
-@app.exception_handler(RequestValidationError)
+def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
+    """The read API's resolver: the routes and error handlers of `router`, CORS as set."""
+    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
+    app.include_router(router)
+
+    @app.not_found
+    def _route_not_found(_: Exception) -> Response[str]:
+        path = app.current_event.path
+        return _error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
+
+    return app
+
+
+@router.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[str]:
     problems = "; ".join(
         f"{'.'.join(str(part) for part in issue['loc'][1:]) or 'request'}: {issue['msg']}"
@@ -118,18 +182,12 @@ def _invalid_request(error: RequestValidationError) -> Response[str]:
     return _error_response(HTTPStatus.BAD_REQUEST, "invalid_request", problems)
 
 
-@app.exception_handler(BatchNotFound)
+@router.exception_handler(BatchNotFound)
 def _batch_not_found(error: BatchNotFound) -> Response[str]:
     return _error_response(HTTPStatus.NOT_FOUND, "not_found", str(error))
 
 
-@app.not_found
-def _route_not_found(_: Exception) -> Response[str]:
-    path = app.current_event.path
-    return _error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
-
-
-@app.exception_handler(DatabaseUnavailable)
+@router.exception_handler(DatabaseUnavailable)
 def _database_unavailable(error: DatabaseUnavailable) -> Response[str]:
     logger.error("database unavailable", extra={"reason": str(error)})
     return _error_response(
@@ -137,7 +195,7 @@ def _database_unavailable(error: DatabaseUnavailable) -> Response[str]:
     )
 
 
-@app.exception_handler(Exception)
+@router.exception_handler(Exception)
 def _unexpected(_: Exception) -> Response[str]:
     # The stack trace goes to the log, never to the client.
     logger.exception("unexpected error")
@@ -155,7 +213,7 @@ def _json(body: BaseModel, cache_control: str, status: HTTPStatus = HTTPStatus.O
     )
 
 
-@app.get(
+@router.get(
     "/health",
     summary="Service and database health",
     operation_id="getHealth",
@@ -179,7 +237,7 @@ def health() -> Response[Health]:
     return _json(Health(status="ok", database="ok"), CACHE_NEVER)
 
 
-@app.get(
+@router.get(
     "/latest",
     summary="The batch with the most recent run date, in detail",
     operation_id="getLatestBatch",
@@ -189,7 +247,7 @@ def latest() -> Response[BatchDetailOut]:
     return _json(batch_detail_out(reads.latest_batch()), CACHE_CHANGING)
 
 
-@app.get(
+@router.get(
     "/batches",
     summary="Batches, newest first, with their picks and latest returns",
     operation_id="listBatches",
@@ -205,7 +263,7 @@ def list_batches(
     return _json(batch_list_out(reads.batches_page(limit, cursor)), CACHE_CHANGING)
 
 
-@app.get(
+@router.get(
     "/batches/<batch_id>",
     summary="One batch: picks, and checkpoints in date order with each pick's returns",
     operation_id="getBatch",
@@ -214,7 +272,9 @@ def list_batches(
     ),
 )
 def get_batch(
-    batch_id: Annotated[UUID, Path(description="the batch's id")],
+    batch_id: Annotated[
+        CanonicalUuid, Path(description="the batch's id, canonical: lowercase 8-4-4-4-12")
+    ],
 ) -> Response[BatchDetailOut]:
     detail = reads.batch_detail(batch_id)
     final = detail.batch.status == "completed"
@@ -223,7 +283,7 @@ def get_batch(
 
 def openapi_document() -> dict[str, Any]:
     document: dict[str, Any] = json.loads(
-        app.get_openapi_json_schema(
+        create_app(ApiSettings()).get_openapi_json_schema(
             title=API_TITLE,
             version=API_VERSION,
             description="Read-only results of Alpha Monday's weekly language-model stock picks. "
