@@ -9,6 +9,8 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 SAM_INSTALLED := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
 ENV ?= dev
+# The read API's local port: `make run PORT=3001` when 3000 is taken.
+PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: install lint format validate test run db serve openapi bench bench-workflow \
@@ -51,10 +53,10 @@ db: install
 
 run: install
 	$(BIN)/alpha-monday run-week
-	$(BIN)/alpha-monday serve
+	$(BIN)/alpha-monday serve --port $(PORT)
 
 serve: install
-	$(BIN)/alpha-monday serve
+	$(BIN)/alpha-monday serve --port $(PORT)
 
 openapi: install
 	$(BIN)/alpha-monday openapi

@@ -7,18 +7,17 @@ Like the real service, TIME_SERIES_DAILY serves a bar for today while the sessio
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from alpha_monday.domain.calendar import market_date, market_instant_utc
 from tests.fakes import daily_series_payload
+from tests.local_http import JsonHandler, serving_on_localhost
 
 INTRADAY_DISCOUNT = Decimal("1.11")
 
@@ -30,6 +29,8 @@ class FakeAlphaVantage:
     splits: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Raw bodies served, in order, before the normal answer (per symbol).
     scripted: dict[str, list[bytes]] = field(default_factory=dict)
+    # Answers a request itself when it returns a body: (query, that symbol's earlier requests).
+    interceptor: Callable[[dict[str, str], int], bytes | None] | None = None
     requests: list[dict[str, str]] = field(default_factory=list)
     url: str = ""
 
@@ -46,8 +47,11 @@ class FakeAlphaVantage:
         return daily_series_payload(symbol, bars)
 
     def answer(self, params: dict[str, str]) -> bytes:
-        self.requests.append(params)
         symbol = params.get("symbol", "")
+        earlier = sum(1 for request in self.requests if request.get("symbol") == symbol)
+        self.requests.append(params)
+        if self.interceptor is not None and (body := self.interceptor(params, earlier)):
+            return body
         if self.scripted.get(symbol):
             return self.scripted[symbol].pop(0)
         if symbol not in self.closes:
@@ -62,25 +66,11 @@ class FakeAlphaVantage:
 
 @contextmanager
 def serving(fake: FakeAlphaVantage) -> Iterator[FakeAlphaVantage]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_GET(self) -> None:
             query = parse_qs(urlparse(self.path).query)
-            body = fake.answer({key: values[0] for key, values in query.items()})
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_json(fake.answer({key: values[0] for key, values in query.items()}))
 
-        def log_message(self, *_: object) -> None:  # the URL carries the key: never print it
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_port}/query"
-    try:
+    with serving_on_localhost(Handler) as base_url:
+        fake.url = f"{base_url}/query"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

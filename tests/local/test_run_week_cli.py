@@ -9,14 +9,6 @@ from alpha_monday_local.cli import main
 JUNE_1 = "2026-06-01"
 
 
-@pytest.fixture(autouse=True)
-def _settings_the_cli_sets_are_undone(monkeypatch: pytest.MonkeyPatch) -> None:
-    # run-week sets these for its own process; undo them so later tests see the defaults.
-    for name in ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-
-
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["run-week", *args])
     out, err = capsys.readouterr()

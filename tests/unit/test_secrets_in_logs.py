@@ -71,8 +71,11 @@ def test_provider_calls_and_their_failures_log_no_key(
     for text in (caplog.text, output.out, output.err):
         assert AV_KEY not in text
         assert OPENAI_KEY not in text
-    # And the failures were logged (with their stack traces) where this test looked
-    assert (caplog.text + output.out).count("provider call failed") == 3
+    # And the failures were logged, as JSON lines with their stack traces, on stdout (where
+    # Lambda takes them from)
+    logged = [line for line in output.out.splitlines() if "provider call failed" in line]
+    assert len(logged) == 3
+    assert all('"exception"' in line for line in logged)
     # And the keys were really sent (the test would be vacuous otherwise)
     assert av.requests[0].url.params["apikey"] == AV_KEY
     assert openai_transport.requests[0].headers["Authorization"] == f"Bearer {OPENAI_KEY}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
 import json
 import os
 import sys
 import warnings
 from collections.abc import Sequence
 from datetime import date
+from uuid import UUID
 
 import psycopg
 
@@ -73,7 +76,17 @@ def _serve(args: argparse.Namespace) -> int:
     # Imported late: the handlers read their settings when first imported.
     from alpha_monday_local.server import LocalApi, make_server  # noqa: PLC0415
 
-    server = make_server(LocalApi(load_template()), args.host, args.port)
+    try:
+        server = make_server(LocalApi(load_template()), args.host, args.port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"alpha-monday serve: error: port {args.port} on {args.host} is in use; "
+            f"pick another with --port (e.g. --port {args.port + 1}, or make run PORT=...)",
+            file=sys.stderr,
+        )
+        return 1
     base = f"http://{args.host}:{server.server_port}"
     print(f"serving the read API on {base} (Ctrl-C to stop); try:")
     for path in ("/health", "/latest", "/batches?limit=5", "/batches/<batch_id>"):
@@ -112,7 +125,17 @@ def _run_week(args: argparse.Namespace) -> int:
     from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
     from alpha_monday_local import run_story, run_week  # noqa: PLC0415
 
-    run_date = args.date or run_week.latest_finished_monday()
+    for swept in run_week.sweep_abandoned_local_runs():
+        print(
+            f"batch {swept.batch.id} of {swept.batch.run_date.isoformat()} was left active by "
+            f"a local run that died; marked failed (run-week --resume {swept.batch.id} "
+            f"tracks it again)"
+        )
+    resume_batch_id = args.resume
+    if resume_batch_id is not None:
+        run_date = run_week.batch_to_resume(resume_batch_id).batch.run_date
+    else:
+        run_date = args.date or run_week.latest_finished_monday()
     offline = market_settings().alpha_vantage_api_key is None
     try:
         run_week.check_run_date(run_date, utc_now(), offline=offline)
@@ -127,7 +150,7 @@ def _run_week(args: argparse.Namespace) -> int:
         if line:
             print(line, flush=True)
 
-    report = run_week.run_week(run_date, on_event=show)
+    report = run_week.run_week(run_date, on_event=show, resume_batch_id=resume_batch_id)
     try:
         detail = run_week.recorded_batch(run_date)
         batch_state = (
@@ -167,11 +190,30 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a Monday as YYYY-MM-DD, got {text!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alpha-monday", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+class _HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show."""
 
-    db = commands.add_parser("db", help="the local database (embedded unless DATABASE_URL is set)")
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False, argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _batch_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a batch id (a UUID), got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alpha-monday", description=__doc__, formatter_class=_HelpWithDefaults
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_command = functools.partial(commands.add_parser, formatter_class=_HelpWithDefaults)
+
+    db = add_command("db", help="the local database (embedded unless DATABASE_URL is set)")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     for name, handler, help_text in (
         ("up", _db_up, "start the embedded server, create and migrate the database"),
@@ -180,7 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("url", _db_url, "print the database URL"),
         ("down", _db_down, "stop the embedded server"),
     ):
-        command = db_commands.add_parser(name, help=help_text)
+        command = db_commands.add_parser(
+            name, help=help_text, description=help_text, formatter_class=_HelpWithDefaults
+        )
         command.set_defaults(handler=handler)
         if name == "url":
             command.add_argument(
@@ -189,26 +233,36 @@ def build_parser() -> argparse.ArgumentParser:
                 help="the read API's URL: a role that may only SELECT the published tables",
             )
 
-    run = commands.add_parser("run-week", help="run one weekly batch through the state machine")
-    run.add_argument(
+    run = add_command("run-week", help="run one weekly batch through the state machine")
+    target = run.add_mutually_exclusive_group()
+    target.add_argument(
         "--date",
         type=_iso_date,
         help="the Monday to run (default: the latest Monday whose fortnight is over)",
     )
+    target.add_argument(
+        "--resume",
+        type=_batch_id,
+        metavar="BATCH_ID",
+        help="track a failed batch again: recorded days are rewritten with the same values, "
+        "missing ones filled in",
+    )
     run.set_defaults(handler=_run_week)
 
-    serve = commands.add_parser("serve", help="serve the read API on localhost")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=3000)
+    serve = add_command("serve", help="serve the read API on localhost")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=int, default=3000, help="the port to listen on")
     serve.set_defaults(handler=_serve)
 
-    remote = commands.add_parser(
+    remote = add_command(
         "migrate-remote", help="apply migrations to a deployed stack's database (AWS credentials)"
     )
-    remote.add_argument("--stack-name", required=True)
+    remote.add_argument(
+        "--stack-name", required=True, help="the deployed stack, e.g. alpha-monday-dev"
+    )
     remote.set_defaults(handler=_migrate_remote)
 
-    openapi_command = commands.add_parser("openapi", help="write shared/openapi.json")
+    openapi_command = add_command("openapi", help="write shared/openapi.json")
     openapi_command.add_argument("--check", action="store_true", help="fail if it would change")
     openapi_command.set_defaults(handler=_openapi)
     return parser

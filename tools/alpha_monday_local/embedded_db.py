@@ -7,6 +7,7 @@ Used only when DATABASE_URL is not set. The server outlives the command that sta
 from __future__ import annotations
 
 import os
+import signal
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -15,7 +16,10 @@ import psutil
 import psycopg
 from psycopg import sql
 
+from alpha_monday.errors import DatabaseUnavailable
+
 DATABASE_NAME = "alpha_monday"
+FAST_SHUTDOWN_SECONDS = 10
 
 
 def _remove_stale_pid_file(pgdata: Path) -> None:
@@ -47,9 +51,17 @@ def server_uri(pgdata: Path) -> str:
 
     pgdata.mkdir(parents=True, exist_ok=True)
     _remove_stale_pid_file(pgdata)
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
-    # get_server hands back its in-process handle even if the server stopped since.
-    server.ensure_postgres_running()
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        # get_server hands back its in-process handle even if the server stopped since.
+        server.ensure_postgres_running()
+    except (AssertionError, OSError, RuntimeError) as error:
+        # pgserver's own checks are bare assertions: say what did not start, and where.
+        raise DatabaseUnavailable(
+            f"the embedded PostgreSQL in {pgdata} did not start ({type(error).__name__}: "
+            f"{error or 'no detail'}); stop it with `alpha-monday db down`, or remove "
+            f"{pgdata / 'postmaster.pid'} if no postgres process runs"
+        ) from error
     return str(server.get_uri())
 
 
@@ -114,6 +126,12 @@ def stop_server(pgdata: Path) -> bool:
         return False
     pid = int(pid_file.read_text().splitlines()[0])
     process = psutil.Process(pid)
-    process.terminate()  # SIGTERM: postgres' "smart" shutdown
-    process.wait(timeout=30)
+    # SIGINT is postgres' "fast" shutdown: connected clients are disconnected and the
+    # server stops cleanly at once (SIGTERM's "smart" one waits for every client to leave).
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=FAST_SHUTDOWN_SECONDS)
+    except psutil.TimeoutExpired:
+        process.send_signal(signal.SIGQUIT)  # "immediate": recovery runs on the next start
+        process.wait(timeout=FAST_SHUTDOWN_SECONDS)
     return True

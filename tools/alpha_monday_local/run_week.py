@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+import psutil
 
 from alpha_monday.config import market_settings
-from alpha_monday.db.batches import batch_id_for_run_date, get_batch_detail
+from alpha_monday.db.batches import (
+    active_batches_with_trackers,
+    batch_id_for_run_date,
+    get_batch_detail,
+)
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import market_date, market_instant_utc
+from alpha_monday.errors import BatchNotFound, BatchNotResumable
 from alpha_monday.integrations.offline import WALK_START
 from alpha_monday.integrations.providers import utc_now
 from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
+from alpha_monday.workflow.failures import record_run_failure
 from alpha_monday_local.sfn_runner import (
     ExecutionReport,
     HistoryEvent,
@@ -75,20 +86,74 @@ def local_factory(clock: SimulatedClock) -> DependencyFactory:
     return DependencyFactory()
 
 
+LOCAL_EXECUTION_PREFIX = "local-"
+
+
+def local_execution_name() -> str:
+    """Names this process: a later run-week can tell whether the run that left a batch
+    active is still alive (its pid)."""
+    return f"{LOCAL_EXECUTION_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def _local_run_is_gone(execution_name: str) -> bool:
+    pid_text = execution_name.removeprefix(LOCAL_EXECUTION_PREFIX).split("-", 1)[0]
+    return pid_text.isdigit() and not psutil.pid_exists(int(pid_text))
+
+
 def run_week(
-    run_date: date, on_event: Callable[[HistoryEvent], None] | None = None
+    run_date: date,
+    on_event: Callable[[HistoryEvent], None] | None = None,
+    resume_batch_id: UUID | None = None,
 ) -> ExecutionReport:
-    """Run the weekly state machine for `run_date` (see `recorded_batch` for its result).
+    """Run the weekly state machine for `run_date`, or resume the failed batch of that
+    Monday (see `recorded_batch` for its result).
 
     The simulated clock starts when the schedule would have fired (Monday 08:00 in New
     York), so each checkpoint sees the market as it was after that day's close.
     """
     clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
+    execution_input = (
+        {"resume_batch_id": str(resume_batch_id)}
+        if resume_batch_id
+        else {"run_date": run_date.isoformat()}
+    )
     with using_factory(local_factory(clock)):
         report = LocalWorkflow(on_event=on_event, clock=clock).run(
-            {"run_date": run_date.isoformat()}
+            execution_input, execution_name=local_execution_name()
         )
     return report
+
+
+def batch_to_resume(batch_id: UUID) -> BatchDetail:
+    """The batch `--resume` names (BatchNotResumable when there is none)."""
+    with translated_database_errors():
+        try:
+            return get_batch_detail(get_connection(), batch_id)
+        except BatchNotFound:
+            raise BatchNotResumable(f"there is no batch {batch_id} to resume") from None
+
+
+def sweep_abandoned_local_runs() -> list[BatchDetail]:
+    """Fail the batches left `active` by a local run whose process died (killed, or the
+    database went away under it): locally no EventBridge rule tells the sweeper, so the
+    next run-week does. A batch tracked on AWS, or by a live local run, is left alone."""
+    swept: list[BatchDetail] = []
+    with translated_database_errors():
+        conn = get_connection()
+        for batch_id, tracker in active_batches_with_trackers(conn):
+            if not tracker or not tracker.startswith(LOCAL_EXECUTION_PREFIX):
+                continue
+            if not _local_run_is_gone(tracker):
+                continue
+            details = {
+                "error": "LocalRunAbandoned",
+                "cause": "the run-week process of this execution ended before its batch did",
+                "execution_name": tracker,
+                "source": "run-week on its next start",
+            }
+            if record_run_failure(conn, batch_id, details, tracker) == "batch_marked_failed":
+                swept.append(get_batch_detail(conn, batch_id))
+    return swept
 
 
 def recorded_batch(run_date: date) -> BatchDetail | None:

@@ -236,17 +236,31 @@ def batch_id_for_execution(conn: psycopg.Connection, execution_name: str) -> UUI
     return row[0] if row else None
 
 
+# The execution tracking a batch now: the last that resumed it, else the one that made it.
+# (A constant fragment: no value is ever formatted into it.)
+_TRACKER_SQL = (
+    "COALESCE((SELECT e.payload ->> 'execution_name' FROM events e"
+    " WHERE e.batch_id = b.id AND e.event_type = 'batch_resumed'"
+    " ORDER BY e.created_at DESC LIMIT 1), b.execution_name)"
+)
+
+
 def tracking_execution(conn: psycopg.Connection, batch_id: UUID) -> str | None:
     """The execution tracking the batch now: the last that resumed it, else its creator."""
     row = conn.execute(
-        "SELECT COALESCE("
-        " (SELECT payload ->> 'execution_name' FROM events"
-        "  WHERE batch_id = %(id)s AND event_type = 'batch_resumed'"
-        "  ORDER BY created_at DESC LIMIT 1),"
-        " (SELECT execution_name FROM batches WHERE id = %(id)s))",
-        {"id": batch_id},
+        f"SELECT {_TRACKER_SQL} FROM batches b WHERE b.id = %s",  # noqa: S608
+        (batch_id,),
     ).fetchone()
     return row[0] if row else None
+
+
+def active_batches_with_trackers(conn: psycopg.Connection) -> list[tuple[UUID, str | None]]:
+    """Every active batch and the execution tracking it now."""
+    rows = conn.execute(
+        f"SELECT b.id, {_TRACKER_SQL} FROM batches b"  # noqa: S608
+        " WHERE b.status = 'active' ORDER BY b.run_date"
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
 
 
 def create_batch(
