@@ -40,6 +40,7 @@ def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
                 benchmark_initial_price=Decimal("500.00"),
                 baseline_date=run_date - timedelta(days=3),
                 model="gpt-4o-mini",
+                origin="live",
                 picks=tuple(
                     NewPick(ticker=t, action=a, reasoning="benchmark", initial_price=Decimal("100"))
                     for t, a in (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))

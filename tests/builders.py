@@ -11,6 +11,7 @@ from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.models import (
     BatchDetail,
+    BatchOrigin,
     BatchStatus,
     CheckpointRecord,
     NewBatch,
@@ -30,13 +31,17 @@ def new_batch(
         ("NVDA", "BUY", "50.00"),
     ),
     benchmark_initial_price: str = "400.00",
+    origin: BatchOrigin = "live",
+    model: str = "test-model",
 ) -> NewBatch:
     return NewBatch(
         run_date=run_date,
         benchmark_symbol="SPY",
         benchmark_initial_price=Decimal(benchmark_initial_price),
         baseline_date=run_date - timedelta(days=3),
-        model="test-model",
+        model=model,
+        origin=origin,
+        prompt_version="test-prompt-1",
         picks=tuple(
             NewPick(
                 ticker=ticker,

@@ -27,14 +27,14 @@ def _count(conn: psycopg.Connection, table: str) -> int:
     ("statement", "params", "error"),
     [
         (
-            "INSERT INTO batches (id, run_date, benchmark_initial_price, status)"
-            " VALUES (%s, '2026-01-05', 400, 'paused')",
+            "INSERT INTO batches (id, run_date, benchmark_initial_price, status, origin)"
+            " VALUES (%s, '2026-01-05', 400, 'paused', 'live')",
             (uuid.uuid4(),),
             pg_errors.CheckViolation,
         ),
         (
-            "INSERT INTO batches (id, run_date, benchmark_initial_price, status)"
-            " VALUES (%s, '2026-01-06', 400, 'active')",
+            "INSERT INTO batches (id, run_date, benchmark_initial_price, status, origin)"
+            " VALUES (%s, '2026-01-06', 400, 'active', 'live')",
             (uuid.uuid4(),),
             pg_errors.CheckViolation,  # run_date must be a Monday
         ),

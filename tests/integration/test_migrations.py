@@ -22,6 +22,7 @@ EXPECTED_ORDER = [
     "0011_batch_execution",
     "0012_read_only_role",
     "0013_fortnight_guards",
+    "0014_batch_origin",
 ]
 
 

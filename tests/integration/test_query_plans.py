@@ -12,8 +12,8 @@ from alpha_monday.db import batches
 
 # Ten years of weekly batches with full fortnights: 520 batches, 7,800 checkpoints.
 SEED_SQL = """
-INSERT INTO batches (id, run_date, benchmark_initial_price, status)
-SELECT gen_random_uuid(), DATE '2016-01-04' + 7 * n, 400, 'active'
+INSERT INTO batches (id, run_date, benchmark_initial_price, status, origin)
+SELECT gen_random_uuid(), DATE '2016-01-04' + 7 * n, 400, 'active', 'live'
 FROM generate_series(0, 519) AS n;
 INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)
 SELECT gen_random_uuid(), b.id, t.ticker, 'BUY', 'seeded', 100

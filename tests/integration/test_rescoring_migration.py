@@ -8,26 +8,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import psycopg
-from yoyo import get_backend, read_migrations
 
-from alpha_monday.db.migrations import MIGRATIONS_DIR, yoyo_url
+from tests.migration_steps import migrate as _migrate
 
 BEFORE_RESCORING = "0008_final_sane_sourced_prices"
-
-
-def _migrate(url: str, *, through: str | None = None, rollback: str | None = None) -> None:
-    backend = get_backend(yoyo_url(url))
-    try:
-        migrations = read_migrations(str(MIGRATIONS_DIR))
-        with backend.lock():
-            if rollback is not None:
-                chosen = migrations.filter(lambda m: m.id >= rollback)
-                backend.rollback_migrations(backend.to_rollback(chosen))
-            else:
-                chosen = migrations.filter(lambda m: through is None or m.id <= through)
-                backend.apply_migrations(backend.to_apply(chosen))
-    finally:
-        backend.connection.close()
 
 
 def test_sell_rows_are_rescored_from_stored_prices_and_the_rollback_restores_them(
@@ -99,3 +83,38 @@ def test_sell_rows_are_rescored_from_stored_prices_and_the_rollback_restores_the
             "SELECT skip_reason FROM checkpoints WHERE id = %s", (holiday,)
         ).fetchone()
         assert reason == ("NYSE holiday: Juneteenth",)
+
+
+def test_existing_batches_get_their_origin_and_prompt_version(
+    create_fresh_database: Callable[[], str],
+) -> None:
+    # Given batches stored before origins existed: picks committed at 08:00 and at 10:00 New
+    # York on their Monday, and one by the offline picker
+    url = create_fresh_database()
+    _migrate(url, through="0013_fortnight_guards")
+    rows = {
+        "live": ("2026-06-01", "2026-06-01 08:00-04", "gpt-4o-mini"),
+        "retrospective": ("2026-06-08", "2026-06-08 10:00-04", "gpt-4o-mini"),
+        "simulated": ("2026-06-15", "2026-06-15 07:00-04", "offline-scripted-picker"),
+    }
+    ids = {origin: uuid.uuid4() for origin in rows}
+    with psycopg.connect(url, autocommit=True) as conn:
+        for origin, (run_date, created_at, model) in rows.items():
+            conn.execute(
+                "INSERT INTO batches (id, run_date, created_at, benchmark_initial_price, status,"
+                " model) VALUES (%s, %s, %s, 400, 'completed', %s)",
+                (ids[origin], run_date, created_at, model),
+            )
+        conn.execute(
+            "INSERT INTO events (id, batch_id, event_type, payload) VALUES"
+            " (%s, %s, 'picks_generated', '{\"prompt_version\": \"2026-06-01.1\"}')",
+            (uuid.uuid4(), ids["live"]),
+        )
+        # When the origin migration runs
+        _migrate(url, through="0014_batch_origin")
+        # Then each batch has its origin, and the prompt version its event recorded
+        for origin, batch_id in ids.items():
+            row = conn.execute(
+                "SELECT origin, prompt_version FROM batches WHERE id = %s", (batch_id,)
+            ).fetchone()
+            assert row == (origin, "2026-06-01.1" if origin == "live" else None)

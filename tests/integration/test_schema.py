@@ -15,6 +15,8 @@ EXPECTED_COLUMNS = {
         "status": ("text", "NO"),
         "model": ("text", "YES"),
         "execution_name": ("text", "YES"),
+        "origin": ("text", "NO"),
+        "prompt_version": ("text", "YES"),
     },
     "picks": {
         "id": ("uuid", "NO"),

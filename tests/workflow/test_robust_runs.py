@@ -326,3 +326,37 @@ def test_a_rate_limit_while_checking_a_ticker_does_not_ask_the_model_again(
     assert conn.execute("SELECT model FROM batches").fetchone() == ("gpt-4o-2024-08-06",)
     outcomes = [answer["outcome"] for answer in _events(conn, "picker_answered")]
     assert outcomes == ["PickerCheckInterrupted", "accepted"]
+
+
+@dataclass
+class RealLooking:
+    """The synthetic market under another source's name: a run that is not offline."""
+
+    inner: Any
+    source_id: str = "alpha_vantage"
+    name: str = "a real-looking market"
+
+    def daily_closes(self, symbol: str) -> Any:
+        return self.inner.daily_closes(symbol)
+
+    def splits(self, symbol: str) -> Any:
+        return self.inner.splits(symbol)
+
+
+@pytest.mark.parametrize(
+    ("picker", "source", "origin"),
+    [
+        (FixedPicker(*PICKS), lambda clock, synthetic: RealLooking(synthetic), "live"),
+        (ScriptedPicker(), lambda clock, synthetic: RealLooking(synthetic), "simulated"),
+        (FixedPicker(*PICKS), None, "simulated"),
+    ],
+    ids=["real-providers-before-the-open", "offline-picker", "offline-market"],
+)
+def test_the_batch_records_its_origin(
+    run_weekly: RunWeekly, conn: psycopg.Connection, picker: Any, source: Any, origin: str
+) -> None:
+    # When the scheduled run commits its picks at 08:00 New York on the Monday
+    run = run_weekly(JUNE_1, picker=picker, source=source)
+    # Then the batch says whether real providers made it before the market opened
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert conn.execute("SELECT origin FROM batches").fetchone() == (origin,)

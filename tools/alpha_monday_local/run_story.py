@@ -130,7 +130,7 @@ def result_table(detail: BatchDetail) -> str:
     last_date = last.checkpoint_date.isoformat() if last else "none yet"
     lines = [
         f"Batch {batch.id}  run_date {batch.run_date}  status {batch.status}  "
-        f"model {batch.model}  last computed day {last_date}",
+        f"origin {batch.origin}  model {batch.model}  last computed day {last_date}",
         f"{'ticker':<8}{'action':<8}{'baseline':>12}{'last close':>12}{'return':>10}{'vs SPY':>10}",
     ]
     for pick in detail.picks:

@@ -152,7 +152,19 @@ class BatchOut(ApiModel):
         examples=["completed"],
     )
     model: str | None = Field(
-        description="the language model that made the picks", examples=["gpt-4o-mini"]
+        description="the language model that answered (the API's own name for it, which may "
+        "be a dated snapshot)",
+        examples=["gpt-4o-mini-2024-07-18"],
+    )
+    prompt_version: str | None = Field(
+        description="the version of the prompt the model was given", examples=["2026-11-22.2"]
+    )
+    origin: db.BatchOrigin = Field(
+        description="`live`: the picks were committed by the real model and market data "
+        "before the market opened (09:30 New York) on run_date; `retrospective`: made later "
+        "(a manual run for a past Monday: the model may already know what happened); "
+        "`simulated`: made by the offline stand-ins, not a real model's opinion",
+        examples=["live"],
     )
     benchmark_symbol: str = Field(description="the benchmark ETF", examples=["SPY"])
     benchmark_initial_price: DecimalString = Field(

@@ -29,7 +29,7 @@ from alpha_monday.errors import BatchAlreadyExists, BatchNotFound
 
 _BATCH_COLUMNS = (
     "b.id, b.created_at, b.run_date, b.benchmark_symbol, b.benchmark_initial_price, "
-    "b.status, b.model"
+    "b.status, b.model, b.origin, b.prompt_version"
 )
 _PICK_COLUMNS = (
     "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, "
@@ -278,8 +278,8 @@ def create_batch(
         with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO batches (id, execution_name, run_date, benchmark_symbol,"
-                " benchmark_initial_price, status, model)"
-                " VALUES (%s, %s, %s, %s, %s, 'active', %s)",
+                " benchmark_initial_price, status, model, origin, prompt_version)"
+                " VALUES (%s, %s, %s, %s, %s, 'active', %s, %s, %s)",
                 (
                     batch_id,
                     new_batch.execution_name,
@@ -287,6 +287,8 @@ def create_batch(
                     new_batch.benchmark_symbol,
                     new_batch.benchmark_initial_price,
                     new_batch.model,
+                    new_batch.origin,
+                    new_batch.prompt_version,
                 ),
             )
             cursor.executemany(

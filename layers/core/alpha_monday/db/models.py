@@ -10,6 +10,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 BatchStatus = Literal["active", "completed", "failed"]
+# live: committed by the real providers before the run_date's open; retrospective: later
+# (the model may know the outcome); simulated: made by the offline stand-ins.
+BatchOrigin = Literal["live", "retrospective", "simulated"]
+BATCH_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
 PickAction = Literal["BUY", "SELL"]
 CheckpointStatus = Literal["computed", "skipped"]
 
@@ -26,6 +30,8 @@ class Batch(Row):
     benchmark_initial_price: Decimal
     status: BatchStatus
     model: str | None
+    origin: BatchOrigin
+    prompt_version: str | None
 
 
 class SplitAdjustment(Row):
@@ -108,6 +114,8 @@ class NewBatch(Row):
     benchmark_initial_price: Decimal
     baseline_date: date
     model: str | None
+    origin: BatchOrigin
+    prompt_version: str | None = None
     picks: tuple[NewPick, ...]
 
 

@@ -54,6 +54,7 @@ TRADING_DAYS_PER_YEAR = 252
 # Pull back towards the ticker's level, so prices wander like a market, not off to 0 or 10x.
 MEAN_REVERSION = 0.01
 OFFLINE_MODEL = "offline-scripted-picker"
+OFFLINE_SOURCE_ID = "offline_synthetic"
 
 
 def _refuse_on_lambda(what: str) -> None:
@@ -90,7 +91,7 @@ class SyntheticMarket:
     """Behaves like the compact daily series: the latest 100 sessions whose close is out."""
 
     name = "the synthetic offline market"
-    source_id = "offline_synthetic"
+    source_id = OFFLINE_SOURCE_ID
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         _refuse_on_lambda("the synthetic market")

@@ -49,6 +49,9 @@ class StepDependencies:
     def conn(self) -> psycopg.Connection:
         return self._factory.connection()
 
+    def now(self) -> datetime:
+        return self._factory.now()
+
     @cached_property
     def market_settings(self) -> MarketSettings:
         return self._factory.market_settings()

@@ -25,6 +25,7 @@ from alpha_monday.db.events import append_event, last_picker_answers
 from alpha_monday.db.models import BatchDetail, BatchSummary, NewBatch, NewPick
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import last_session_before
+from alpha_monday.domain.origin import batch_origin
 from alpha_monday.domain.picks import (
     PastBatch,
     PastPick,
@@ -42,6 +43,7 @@ from alpha_monday.errors import (
     PickerCheckInterrupted,
     PickerError,
 )
+from alpha_monday.integrations.offline import OFFLINE_MODEL, OFFLINE_SOURCE_ID
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import (
@@ -190,6 +192,9 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
             "execution_name": execution_name,
             "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
         }
+        offline = (
+            result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
+        )
         detail = create_batch(
             conn,
             NewBatch(
@@ -199,6 +204,8 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
                 benchmark_initial_price=benchmark_close,
                 baseline_date=baseline_date,
                 model=result.model,
+                origin=batch_origin(offline=offline, committed_at=deps.now(), run_date=run_date),
+                prompt_version=result.prompt_version,
                 picks=tuple(
                     NewPick(
                         ticker=pick.ticker,
