@@ -29,6 +29,7 @@ API_EVENTS = {
     "api_latest.json": ("LatestBatchFunction", 200),
     "api_list_batches.json": ("ListBatchesFunction", 200),
     "api_get_batch.json": ("GetBatchFunction", 404),  # a sample id, unknown here
+    "api_track_record.json": ("TrackRecordFunction", 200),
 }
 TASK_EVENTS = {
     "generate_picks_scheduled.json": GeneratePicksTask,
@@ -53,6 +54,8 @@ def test_every_function_has_a_sample_event(template: dict[str, Any]) -> None:
         "LatestBatchFunction": "api_latest",
         "ListBatchesFunction": "api_list_batches",
         "GetBatchFunction": "api_get_batch",
+        "TrackRecordFunction": "api_track_record",
+        "DashboardFunction": "api_dashboard",
         "GeneratePicksFunction": "generate_picks",
         "CheckpointFunction": "checkpoint",
         "CompleteBatchFunction": "complete_batch",
@@ -76,6 +79,16 @@ def test_api_sample_events_are_served_by_their_function(
     result = handler(_load(name), LocalLambdaContext(function, "sample"))
     assert result["statusCode"] == status
     json.loads(result["body"])
+
+
+def test_the_dashboard_sample_event_gets_the_page(
+    template: dict[str, Any], conn: psycopg.Connection
+) -> None:
+    seed_batches(conn, 2)
+    handler = load_handler(functions(template)["DashboardFunction"])
+    result = handler(_load("api_dashboard.json"), LocalLambdaContext("DashboardFunction", "s"))
+    assert result["statusCode"] == 200
+    assert result["body"].startswith("<!doctype html>")
 
 
 @pytest.mark.parametrize("name", sorted(TASK_EVENTS))

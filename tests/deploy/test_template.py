@@ -159,6 +159,8 @@ READ_FUNCTIONS = {
     "LatestBatchFunction",
     "ListBatchesFunction",
     "GetBatchFunction",
+    "TrackRecordFunction",
+    "DashboardFunction",
 }
 SECRET_OF_NEED = {
     "market": ("ALPHA_VANTAGE_API_KEY_PARAMETER", "AlphaVantageApiKeyParameterName"),

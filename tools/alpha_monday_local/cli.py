@@ -88,8 +88,10 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 1
     base = f"http://{args.host}:{server.server_port}"
-    print(f"serving the read API on {base} (Ctrl-C to stop); try:")
-    for path in ("/health", "/latest", "/batches?limit=5", "/batches/<batch_id>"):
+    print(f"serving the read API on {base} (Ctrl-C to stop)")
+    print(f"  the dashboard: open {base}/ in a browser")
+    print("  the JSON API, e.g.:")
+    for path in ("/health", "/latest", "/batches?limit=5", "/batches/<batch_id>", "/track-record"):
         print(f"  curl -s '{base}{path}'")
     try:
         server.serve_forever()

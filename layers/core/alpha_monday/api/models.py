@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from alpha_monday.db import models as db
+from alpha_monday.domain.track_record import Record, TrackRecord
 
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
@@ -268,4 +270,131 @@ def batch_list_out(page: db.BatchPage) -> BatchListOut:
             for item in page.items
         ],
         next_cursor=(page.next_run_date_before.isoformat() if page.next_run_date_before else None),
+    )
+
+
+ESTIMATE_NOTE = "An estimate, rounded to 4 decimal places."
+
+
+class IntervalOut(ApiModel):
+    low: DecimalString = Field(description="lower bound", examples=["-0.4120"])
+    high: DecimalString = Field(description="upper bound", examples=["1.3315"])
+
+
+class BatchAlphaOut(ApiModel):
+    batch_id: UUID = Field(description="the batch", examples=[BATCH_ID_EXAMPLE])
+    run_date: date = Field(description="its Monday", examples=["2026-06-01"])
+    alpha: DecimalString = Field(
+        description="the equal-weight mean of its picks' final vs_benchmark_pct. " + RETURN_NOTE,
+        examples=["0.412500"],
+    )
+    cumulative_alpha: DecimalString = Field(
+        description="the sum of the alphas of this and every earlier batch", examples=["1.3"]
+    )
+
+
+class PickScoreOut(ApiModel):
+    batch_id: UUID = Field(description="the pick's batch", examples=[BATCH_ID_EXAMPLE])
+    run_date: date = Field(description="its batch's Monday", examples=["2026-06-01"])
+    ticker: str = Field(description="the pick's ticker", examples=["NVDA"])
+    action: db.PickAction = Field(description="BUY or SELL", examples=["BUY"])
+    vs_benchmark_pct: DecimalString = Field(
+        description="its score at its last computed checkpoint. " + RETURN_NOTE,
+        examples=["4.210000"],
+    )
+
+
+class ActionSplitOut(ApiModel):
+    action: db.PickAction = Field(description="BUY or SELL", examples=["SELL"])
+    picks: int = Field(description="scored picks with this action", examples=[12])
+    hits: int = Field(
+        description="of them, how many beat (BUY) or trailed (SELL) SPY", examples=[7]
+    )
+    hit_rate: DecimalString | None = Field(
+        description="hits / picks, 6 decimal places; null without picks", examples=["0.583333"]
+    )
+    mean_vs_benchmark_pct: DecimalString | None = Field(
+        description="their mean score; null without picks. " + RETURN_NOTE,
+        examples=["0.215000"],
+    )
+
+
+class RecordOut(ApiModel):
+    batches: int = Field(
+        description="completed batches with at least one scored pick", examples=[9]
+    )
+    picks: int = Field(description="picks with a score (a computed checkpoint)", examples=[27])
+    hits: int = Field(description="picks whose final vs_benchmark_pct is above 0", examples=[15])
+    hit_rate: DecimalString | None = Field(
+        description="hits / picks, 6 decimal places; null without picks", examples=["0.555556"]
+    )
+    hit_rate_interval: IntervalOut | None = Field(
+        description="Wilson 95 % interval of the hit rate; null without picks. " + ESTIMATE_NOTE
+    )
+    batch_alphas: list[BatchAlphaOut] = Field(description="each batch's alpha, by run_date")
+    mean_alpha: DecimalString | None = Field(
+        description="the mean batch alpha; null without batches. " + RETURN_NOTE,
+        examples=["0.318519"],
+    )
+    median_alpha: DecimalString | None = Field(
+        description="the median batch alpha; null without batches. " + RETURN_NOTE,
+        examples=["0.250000"],
+    )
+    mean_alpha_interval: IntervalOut | None = Field(
+        description="Student's t 95 % interval of the mean batch alpha (the batch is the "
+        "unit: its picks share a market); null with fewer than two batches or no spread. "
+        + ESTIMATE_NOTE
+    )
+    p_value_no_skill: DecimalString | None = Field(
+        description="two-sided p-value of the one-sample t-test of mean batch alpha = 0; "
+        "null with fewer than two batches or no spread. " + ESTIMATE_NOTE,
+        examples=["0.3127"],
+    )
+    could_be_chance: bool | None = Field(
+        description="true when the interval of the mean alpha holds 0: the record does not "
+        "tell skill from luck; null when there is no interval",
+        examples=[True],
+    )
+    best_pick: PickScoreOut | None = Field(description="the highest final score")
+    worst_pick: PickScoreOut | None = Field(description="the lowest final score")
+    by_action: list[ActionSplitOut] = Field(description="BUY picks, then SELL picks")
+
+
+class ModelRecordOut(RecordOut):
+    model: str | None = Field(description="the model that answered", examples=["gpt-4o-mini"])
+    prompt_version: str | None = Field(
+        description="the prompt's version", examples=["2026-11-22.2"]
+    )
+
+
+class TrackRecordOut(ApiModel):
+    origins: list[db.BatchOrigin] = Field(
+        description="the origins counted (see a batch's `origin`)", examples=[["live"]]
+    )
+    overall: RecordOut = Field(description="every completed batch of those origins")
+    by_model: list[ModelRecordOut] = Field(description="the same, per model + prompt version")
+
+
+def _record_fields(record: Record) -> dict[str, Any]:
+    return {
+        **{field.name: getattr(record, field.name) for field in fields(record)},
+        "could_be_chance": record.could_be_chance,
+    }
+
+
+def track_record_out(origins: tuple[db.BatchOrigin, ...], record: TrackRecord) -> TrackRecordOut:
+    return TrackRecordOut.model_validate(
+        {
+            "origins": list(origins),
+            "overall": _record_fields(record.overall),
+            "by_model": [
+                {
+                    "model": item.model,
+                    "prompt_version": item.prompt_version,
+                    **_record_fields(item.record),
+                }
+                for item in record.by_model
+            ],
+        },
+        from_attributes=True,
     )

@@ -12,7 +12,7 @@ import json
 import re
 from datetime import date
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import (
@@ -24,16 +24,20 @@ from aws_lambda_powertools.event_handler import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from alpha_monday.api.models import (
     BatchDetailOut,
     BatchListOut,
     Health,
+    TrackRecordOut,
     batch_detail_out,
     batch_list_out,
+    track_record_out,
 )
 from alpha_monday.config import ApiSettings, api_settings
+from alpha_monday.db.models import BatchOrigin
 from alpha_monday.domain import reads
 from alpha_monday.domain.calendar import parse_iso_date
 from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
@@ -136,6 +140,21 @@ def invalid_event_response(reason: str) -> dict[str, Any]:
         "body": _error_body("invalid_request", reason),
         "isBase64Encoded": False,
     }
+
+
+def respond(
+    resolver: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
+) -> dict[str, Any]:
+    """Route an API Gateway event; anything else is a JSON 400, never a KeyError."""
+    if not isinstance(event.get("httpMethod"), str) or not isinstance(event.get("path"), str):
+        return invalid_event_response(
+            "not an API Gateway REST proxy event: httpMethod and path are required"
+        )
+    result: dict[str, Any] = resolver.resolve(event, context)
+    multi_value = result.setdefault("multiValueHeaders", {})
+    for name, value in VARY.items():
+        multi_value[name] = [value]
+    return result
 
 
 def unrouted_response(
@@ -279,6 +298,28 @@ def get_batch(
     detail = reads.batch_detail(batch_id)
     final = detail.batch.status == "completed"
     return _json(batch_detail_out(detail), CACHE_COMPLETED if final else CACHE_CHANGING)
+
+
+ORIGIN_LIST = r"^(live|retrospective|simulated)(,(live|retrospective|simulated))*$"
+
+
+@router.get(
+    "/track-record",
+    summary="How good the picks are: hit rate, batch alpha, and whether it could be chance",
+    operation_id="getTrackRecord",
+    responses=_responses(TrackRecordOut, HTTPStatus.BAD_REQUEST, HTTPStatus.SERVICE_UNAVAILABLE),
+)
+def get_track_record(
+    origin: Annotated[
+        str,
+        Query(
+            pattern=ORIGIN_LIST,
+            description="the origins to count, comma-separated: live, retrospective, simulated",
+        ),
+    ] = "live",
+) -> Response[TrackRecordOut]:
+    origins = tuple(dict.fromkeys(cast("list[BatchOrigin]", origin.split(","))))
+    return _json(track_record_out(origins, reads.track_record_of(origins)), CACHE_CHANGING)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -158,3 +158,16 @@ class Event(Row):
     batch_id: UUID | None
     event_type: str
     payload: dict[str, Any]
+
+
+class ScoredPick(Row):
+    """A pick of a completed batch and its score at its last computed checkpoint (None when
+    it was never scored, e.g. its symbol was lost before the first checkpoint)."""
+
+    batch_id: UUID
+    run_date: date
+    model: str | None
+    prompt_version: str | None
+    ticker: str
+    action: PickAction
+    vs_benchmark_pct: Decimal | None

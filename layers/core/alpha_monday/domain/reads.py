@@ -7,8 +7,10 @@ from uuid import UUID
 
 from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, list_batches
 from alpha_monday.db.connection import get_connection
-from alpha_monday.db.models import BatchDetail, BatchPage
+from alpha_monday.db.models import BatchDetail, BatchOrigin, BatchPage
+from alpha_monday.db.track_record import scored_picks
 from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.track_record import TrackRecord, track_record
 from alpha_monday.errors import BatchNotFound
 
 
@@ -34,3 +36,9 @@ def batch_detail(batch_id: UUID) -> BatchDetail:
 def batches_page(limit: int, before: date | None) -> BatchPage:
     with translated_database_errors():
         return list_batches(get_connection(), limit=limit, before=before)
+
+
+def track_record_of(origins: tuple[BatchOrigin, ...]) -> TrackRecord:
+    with translated_database_errors():
+        rows = scored_picks(get_connection(), origins)
+    return track_record(rows)

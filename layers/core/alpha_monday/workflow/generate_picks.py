@@ -192,9 +192,7 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
             "execution_name": execution_name,
             "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
         }
-        offline = (
-            result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
-        )
+        offline = result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
         detail = create_batch(
             conn,
             NewBatch(

@@ -1,0 +1,1 @@
+"""The dashboard page (GET /): only its own function imports this package and pygal."""

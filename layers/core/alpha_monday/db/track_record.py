@@ -1,0 +1,33 @@
+"""The rows the track record is computed from: every pick of the completed batches of some
+origins, with its score at its last computed checkpoint (one statement)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import psycopg
+from psycopg.rows import class_row
+
+from alpha_monday.db.models import BatchOrigin, ScoredPick
+
+_SCORED_PICKS_SQL = """
+SELECT b.id AS batch_id, b.run_date, b.model, b.prompt_version, p.ticker, p.action,
+       last.vs_benchmark_pct
+FROM batches b
+JOIN picks p ON p.batch_id = b.id
+LEFT JOIN LATERAL (
+    SELECT m.vs_benchmark_pct
+    FROM pick_checkpoint_metrics m
+    JOIN checkpoints c ON c.id = m.checkpoint_id
+    WHERE m.pick_id = p.id AND c.status = 'computed'
+    ORDER BY c.checkpoint_date DESC
+    LIMIT 1
+) last ON true
+WHERE b.status = 'completed' AND b.origin = ANY(%s)
+ORDER BY b.run_date, p.ticker
+"""
+
+
+def scored_picks(conn: psycopg.Connection, origins: Sequence[BatchOrigin]) -> list[ScoredPick]:
+    with conn.cursor(row_factory=class_row(ScoredPick)) as cursor:
+        return cursor.execute(_SCORED_PICKS_SQL, (list(origins),)).fetchall()

@@ -1,0 +1,177 @@
+"""How good are the picks: hit rate, batch alpha, and whether it could be chance.
+
+Computed from stored scores only (each pick's `vs_benchmark_pct` at its last computed
+checkpoint), so every figure can be recomputed from the published rows. The batch is the
+unit of the alpha statistics: its three picks share one market, so they are not three
+independent draws.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import groupby
+from uuid import UUID
+
+from alpha_monday.db.models import PickAction, ScoredPick
+from alpha_monday.domain.metrics import rounded_return
+from alpha_monday.domain.statistics import mean_interval, p_value_mean_is_zero, wilson_interval
+
+# Intervals and p-values are estimates: 4 decimal places say all they can.
+ESTIMATE_PLACES = Decimal("0.0001")
+
+
+def estimate(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(ESTIMATE_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Decimal
+    high: Decimal
+
+    def holds_zero(self) -> bool:
+        return self.low <= 0 <= self.high
+
+
+@dataclass(frozen=True)
+class BatchAlpha:
+    batch_id: UUID
+    run_date: date
+    alpha: Decimal
+    cumulative_alpha: Decimal
+
+
+@dataclass(frozen=True)
+class PickScore:
+    batch_id: UUID
+    run_date: date
+    ticker: str
+    action: PickAction
+    vs_benchmark_pct: Decimal
+
+
+@dataclass(frozen=True)
+class ActionSplit:
+    action: PickAction
+    picks: int
+    hits: int
+    hit_rate: Decimal | None
+    mean_vs_benchmark_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class Record:
+    batches: int
+    picks: int
+    hits: int
+    hit_rate: Decimal | None
+    hit_rate_interval: Interval | None
+    batch_alphas: tuple[BatchAlpha, ...]
+    mean_alpha: Decimal | None
+    median_alpha: Decimal | None
+    mean_alpha_interval: Interval | None
+    p_value_no_skill: Decimal | None
+    best_pick: PickScore | None
+    worst_pick: PickScore | None
+    by_action: tuple[ActionSplit, ...]
+
+    @property
+    def could_be_chance(self) -> bool | None:
+        """True when the mean alpha's interval holds 0; None when there is no interval."""
+        interval = self.mean_alpha_interval
+        return None if interval is None else interval.holds_zero()
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    model: str | None
+    prompt_version: str | None
+    record: Record
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    overall: Record
+    by_model: tuple[ModelRecord, ...]
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return rounded_return(Decimal(part) / Decimal(whole)) if whole else None
+
+
+def _mean(values: Sequence[Decimal]) -> Decimal | None:
+    return rounded_return(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+def _batch_alphas(scores: Sequence[PickScore]) -> tuple[BatchAlpha, ...]:
+    """Each batch's equal-weight mean score, by run_date, and their running sum."""
+    alphas: list[BatchAlpha] = []
+    cumulative = Decimal(0)
+    ordered = sorted(scores, key=lambda s: (s.run_date, s.batch_id))
+    for (run_date, batch_id), picks in groupby(ordered, key=lambda s: (s.run_date, s.batch_id)):
+        alpha = _mean([pick.vs_benchmark_pct for pick in picks])
+        assert alpha is not None  # groupby never yields an empty group
+        cumulative += alpha
+        alphas.append(BatchAlpha(batch_id, run_date, alpha, cumulative))
+    return tuple(alphas)
+
+
+def _interval(bounds: tuple[float, float] | None) -> Interval | None:
+    return None if bounds is None else Interval(estimate(bounds[0]), estimate(bounds[1]))
+
+
+def _action_split(action: PickAction, scores: Sequence[PickScore]) -> ActionSplit:
+    chosen = [s.vs_benchmark_pct for s in scores if s.action == action]
+    hits = sum(1 for value in chosen if value > 0)
+    return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), _mean(chosen))
+
+
+def record_of(scores: Sequence[PickScore]) -> Record:
+    hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
+    alphas = _batch_alphas(scores)
+    values = [float(a.alpha) for a in alphas]
+    p_value = p_value_mean_is_zero(values)
+    return Record(
+        batches=len(alphas),
+        picks=len(scores),
+        hits=hits,
+        hit_rate=_share(hits, len(scores)),
+        hit_rate_interval=_interval(wilson_interval(hits, len(scores))),
+        batch_alphas=alphas,
+        mean_alpha=_mean([a.alpha for a in alphas]),
+        median_alpha=(
+            rounded_return(statistics.median([a.alpha for a in alphas])) if alphas else None
+        ),
+        mean_alpha_interval=_interval(mean_interval(values)),
+        p_value_no_skill=None if p_value is None else estimate(p_value),
+        best_pick=max(scores, key=lambda s: s.vs_benchmark_pct, default=None),
+        worst_pick=min(scores, key=lambda s: s.vs_benchmark_pct, default=None),
+        by_action=(_action_split("BUY", scores), _action_split("SELL", scores)),
+    )
+
+
+def _scores(rows: Iterable[ScoredPick]) -> list[PickScore]:
+    """Picks never scored (no computed checkpoint) have nothing to count."""
+    return [
+        PickScore(row.batch_id, row.run_date, row.ticker, row.action, row.vs_benchmark_pct)
+        for row in rows
+        if row.vs_benchmark_pct is not None
+    ]
+
+
+def track_record(rows: Sequence[ScoredPick]) -> TrackRecord:
+    """Overall, and per model + prompt version (in order of first appearance)."""
+    groups: dict[tuple[str | None, str | None], list[ScoredPick]] = {}
+    for row in rows:
+        groups.setdefault((row.model, row.prompt_version), []).append(row)
+    return TrackRecord(
+        overall=record_of(_scores(rows)),
+        by_model=tuple(
+            ModelRecord(model, prompt_version, record_of(_scores(group)))
+            for (model, prompt_version), group in groups.items()
+        ),
+    )

@@ -1,0 +1,161 @@
+"""GET /track-record: how good the picks are, recomputed by hand and by scipy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from statistics import median
+
+import psycopg
+import pytest
+from scipy import stats
+
+from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.models import BatchOrigin, CheckpointRecord, NewPickMetric
+from alpha_monday.db.track_record import scored_picks
+from alpha_monday_local.query_counter import CountingCursor, statements_during
+from tests.api.conftest import Call
+from tests.builders import FIRST_MONDAY, new_batch
+
+# Final vs_benchmark_pct of AAPL (BUY), MSFT (SELL), NVDA (BUY), per live batch.
+LIVE_SCORES = [
+    ("1.500000", "-0.500000", "2.000000"),
+    ("-1.000000", "0.250000", "-0.750000"),
+    ("0.400000", "1.100000", "0.100000"),
+    ("3.000000", "-2.000000", "0.500000"),
+]
+
+
+def _completed_batch(
+    conn: psycopg.Connection,
+    week: int,
+    scores: tuple[str, str, str],
+    origin: BatchOrigin = "live",
+    model: str = "test-model",
+) -> None:
+    """A completed batch whose picks end with `scores` (an earlier day scores otherwise)."""
+    detail = create_batch(
+        conn, new_batch(FIRST_MONDAY + timedelta(weeks=week), origin=origin, model=model)
+    )
+    for day, day_scores in ((1, ("9.000000",) * 3), (4, scores)):
+        record_checkpoint(
+            conn,
+            CheckpointRecord(
+                batch_id=detail.batch.id,
+                checkpoint_date=detail.batch.run_date + timedelta(days=day),
+                status="computed",
+                benchmark_price=Decimal("404"),
+                benchmark_return_pct=Decimal("1.000000"),
+                metrics=tuple(
+                    NewPickMetric(
+                        pick_id=pick.id,
+                        current_price=Decimal("101"),
+                        absolute_return_pct=Decimal(score) + Decimal("1.000000"),
+                        vs_benchmark_pct=Decimal(score),
+                    )
+                    for pick, score in zip(detail.picks, day_scores, strict=True)
+                ),
+            ),
+        )
+    set_batch_status(conn, detail.batch.id, "completed", from_status="active")
+
+
+@pytest.fixture
+def seeded(conn: psycopg.Connection) -> psycopg.Connection:
+    for week, scores in enumerate(LIVE_SCORES):
+        _completed_batch(conn, week, scores)
+    _completed_batch(conn, 10, ("5.000000", "5.000000", "5.000000"), origin="simulated")
+    _completed_batch(
+        conn, 11, ("-1.000000", "2.000000", "0.000000"), origin="retrospective", model="other"
+    )
+    return conn
+
+
+def test_the_live_track_record_matches_a_recomputation(
+    seeded: psycopg.Connection, call_api: Call
+) -> None:
+    # When the default (live) track record is asked for
+    response = call_api("/track-record")
+    assert response.status == 200
+    body = response.body
+    overall = body["overall"]
+    # Then the counts and the hit rate are those of the four live batches' final scores
+    finals = [Decimal(score) for batch in LIVE_SCORES for score in batch]
+    hits = sum(1 for score in finals if score > 0)
+    assert body["origins"] == ["live"]
+    assert (overall["batches"], overall["picks"], overall["hits"]) == (4, 12, hits)
+    assert overall["hit_rate"] == f"{Decimal(hits) / 12:.6f}"
+    wilson = stats.binomtest(hits, 12).proportion_ci(0.95, method="wilson")
+    assert overall["hit_rate_interval"] == {
+        "low": f"{wilson.low:.4f}",
+        "high": f"{wilson.high:.4f}",
+    }
+    # And the batch alphas are the equal-weight means (as published, at 6 places: every
+    # later figure is computed from those), with their running sum
+    alphas = [
+        (sum(Decimal(s) for s in batch) / 3).quantize(Decimal("0.000001")) for batch in LIVE_SCORES
+    ]
+    assert [a["alpha"] for a in overall["batch_alphas"]] == [f"{a:.6f}" for a in alphas]
+    assert overall["batch_alphas"][-1]["cumulative_alpha"] == f"{sum(alphas):.6f}"
+    assert overall["mean_alpha"] == f"{sum(alphas) / 4:.6f}"
+    assert overall["median_alpha"] == f"{median(alphas):.6f}"
+    # And the interval and the p-value are scipy's, to 4 places
+    values = [float(a) for a in alphas]
+    low, high = stats.t.interval(0.95, 3, loc=sum(values) / 4, scale=stats.sem(values))
+    assert overall["mean_alpha_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
+    assert overall["p_value_no_skill"] == f"{stats.ttest_1samp(values, 0).pvalue:.4f}"
+    assert overall["could_be_chance"] is True
+    # And the best and worst picks, and the BUY / SELL split
+    assert (overall["best_pick"]["ticker"], overall["best_pick"]["vs_benchmark_pct"]) == (
+        "AAPL",
+        "3.000000",
+    )
+    assert (overall["worst_pick"]["ticker"], overall["worst_pick"]["vs_benchmark_pct"]) == (
+        "MSFT",
+        "-2.000000",
+    )
+    buy, sell = overall["by_action"]
+    assert (buy["action"], buy["picks"], sell["action"], sell["picks"]) == ("BUY", 8, "SELL", 4)
+    assert sell["hits"] == 2
+    # And one model + prompt version holds them all
+    (model,) = body["by_model"]
+    assert (model["model"], model["prompt_version"], model["batches"]) == (
+        "test-model",
+        "test-prompt-1",
+        4,
+    )
+
+
+def test_origins_filter_and_models_split(seeded: psycopg.Connection, call_api: Call) -> None:
+    body = call_api("/track-record?origin=retrospective,simulated").body
+    assert body["origins"] == ["retrospective", "simulated"]
+    assert body["overall"]["batches"] == 2
+    assert [m["model"] for m in body["by_model"]] == ["test-model", "other"]
+    # One batch a model: no interval, never made up
+    assert all(m["mean_alpha_interval"] is None for m in body["by_model"])
+    assert all(m["could_be_chance"] is None for m in body["by_model"])
+
+
+@pytest.mark.parametrize("query", ["origin=paper", "origin=", "origin=live,,simulated"])
+def test_an_unknown_origin_is_a_400(call_api: Call, query: str) -> None:
+    response = call_api(f"/track-record?{query}")
+    assert response.status == 400
+    assert response.body["error"]["code"] == "invalid_request"
+
+
+def test_without_batches_every_figure_is_empty_or_null(call_api: Call) -> None:
+    overall = call_api("/track-record").body["overall"]
+    assert (overall["batches"], overall["picks"], overall["batch_alphas"]) == (0, 0, [])
+    for name in ("hit_rate", "hit_rate_interval", "mean_alpha", "median_alpha"):
+        assert overall[name] is None
+    assert overall["mean_alpha_interval"] is None
+    assert overall["p_value_no_skill"] is None
+    assert overall["best_pick"] is None
+
+
+def test_the_track_record_reads_in_one_statement(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True, cursor_factory=CountingCursor) as conn:
+        for week, scores in enumerate(LIVE_SCORES):
+            _completed_batch(conn, week, scores)
+        assert statements_during(lambda: scored_picks(conn, ("live",))) == 1
