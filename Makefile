@@ -67,7 +67,8 @@ bench: install
 bench-workflow: install
 	$(BIN)/python -m benchmarks.workflow
 
-build: $(SAM_INSTALLED)
+# The layer's and the dashboard's Makefiles run the project's layer_build (hence install).
+build: install $(SAM_INSTALLED)
 	$(SAM) build --config-env $(ENV)
 
 deploy: build

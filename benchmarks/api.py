@@ -1,15 +1,15 @@
 """Read API benchmark: handler latency vs raw SQL, queries per request, cold-start imports.
 
-Run: .venv/bin/python -m benchmarks.api [--requests 300]
+Run: .venv/bin/python -m benchmarks.api [--requests 300] [--python python3.13 ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +21,7 @@ import psycopg
 from alpha_monday.db import batches as batch_sql
 from alpha_monday.db import connection as db_connection
 from alpha_monday_local.lambda_context import LocalLambdaContext
+from alpha_monday_local.layer_build import build_layer, runtime_python
 from alpha_monday_local.query_counter import CountingCursor, statements_during
 from alpha_monday_local.server import proxy_event
 from alpha_monday_local.template import (
@@ -59,20 +60,21 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def import_ms(path: Path, repeat: int = 5) -> float:
-    """Median wall time of importing a handler file in a fresh interpreter."""
+def import_ms(handler: Path, layer: Path, python: str, repeat: int = 7) -> float:
+    """Median wall time of importing a handler file in a fresh interpreter, the layer on its
+    path as Lambda puts /opt/python, writing no bytecode (-B: /opt is read-only)."""
     script = (
         "import importlib.util, time\n"
         "t = time.perf_counter()\n"
-        f"spec = importlib.util.spec_from_file_location('app', {str(path)!r})\n"
+        f"spec = importlib.util.spec_from_file_location('app', {str(handler)!r})\n"
         "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
         "print((time.perf_counter() - t) * 1000)\n"
     )
-    environment = {**os.environ, "DATABASE_URL": "postgresql://unused/unused"}
+    environment = {"DATABASE_URL": "postgresql://unused/unused", "PYTHONPATH": str(layer)}
     runs = [
         float(
             subprocess.run(
-                [sys.executable, "-c", script],
+                [python, "-B", "-c", script],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -84,9 +86,47 @@ def import_ms(path: Path, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
+def shipped_layers(folder: Path, python: str) -> tuple[Path, Path]:
+    """The layer as `sam build` makes it, for this machine's CPU (x86_64 wheels, the same
+    requirements and compile step), and the same without any bytecode."""
+    platform = f"manylinux2014_{os.uname().machine}"
+    with_bytecode = build_layer(folder / "layer", platform=platform, python=python)
+    without = folder / "layer-without-bytecode"
+    shutil.copytree(with_bytecode, without, ignore=shutil.ignore_patterns("__pycache__"))
+    return with_bytecode, without
+
+
+def cold_start(routes: list[Any], properties: dict[str, Any], python: str) -> None:
+    print(f"\ncold start with {python}: import of each handler file in a fresh interpreter,")
+    print("the shipped layer on the path, no writable bytecode cache (median of 7)")
+    with tempfile.TemporaryDirectory() as folder:
+        layer, bare_layer = shipped_layers(Path(folder), python)
+        hello = Path(folder) / "hello.py"
+        hello.write_text(HELLO_HANDLER)
+        base = import_ms(hello, layer, python)
+        base_without = import_ms(hello, bare_layer, python)
+        print(f"{'handler':<32} {'bytecode':>9} {'ratio':>6} {'without':>9} {'ratio':>6}")
+        print(f"{'bare Powertools hello handler':<32} {base:>7.1f}ms {1:>6.2f} "
+              f"{base_without:>7.1f}ms {1:>6.2f}")  # fmt: skip
+        for name in sorted({r.function_name for r in routes} - {"DashboardFunction"}):
+            path, _ = handler_file(properties[name])
+            with_pyc = import_ms(path, layer, python)
+            without = import_ms(path, bare_layer, python)
+            print(f"{name:<32} {with_pyc:>7.1f}ms {with_pyc / base:>6.2f} "
+                  f"{without:>7.1f}ms {without / base_without:>6.2f}")  # fmt: skip
+        size = sum(f.stat().st_size for f in layer.rglob("*") if f.is_file()) / 1e6
+        bare = sum(f.stat().st_size for f in bare_layer.rglob("*") if f.is_file()) / 1e6
+        print(f"layer size: {size:.0f} MB with bytecode, {bare:.0f} MB without")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--python",
+        action="append",
+        help="an interpreter to measure the cold start with (repeatable; default python3.11)",
+    )
     args = parser.parse_args()
 
     url = fresh_bench_database()
@@ -146,14 +186,8 @@ def main() -> None:
                 f"{p50 / raw_p50:>6.1f} {queries:>8}"
             )
 
-    print("\ncold start: import time of each handler file in a fresh interpreter (median of 5)")
-    with tempfile.TemporaryDirectory() as folder:
-        hello = Path(folder) / "hello.py"
-        hello.write_text(HELLO_HANDLER)
-        print(f"{'bare Powertools hello handler':<40} {import_ms(hello):>7.1f} ms")
-    for name in sorted({r.function_name for r in routes}):
-        path, _ = handler_file(properties[name])
-        print(f"{name:<40} {import_ms(path):>7.1f} ms")
+    for python in args.python or [runtime_python()]:
+        cold_start(routes, properties, python)
 
 
 if __name__ == "__main__":

@@ -58,15 +58,15 @@ def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
                     status="skipped" if weekend else "computed",
                     skip_reason="weekend" if weekend else None,
                     benchmark_price=None if weekend else Decimal("505"),
-                    benchmark_return_pct=None if weekend else Decimal("1"),
+                    benchmark_return_pct=None if weekend else Decimal("1.000000"),
                     metrics=()
                     if weekend
                     else tuple(
                         NewPickMetric(
                             pick_id=pick.id,
                             current_price=Decimal("102"),
-                            absolute_return_pct=Decimal("2"),
-                            vs_benchmark_pct=Decimal("1"),
+                            absolute_return_pct=Decimal("2.000000"),
+                            vs_benchmark_pct=Decimal("1.000000"),
                         )
                         for pick in detail.picks
                     ),

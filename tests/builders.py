@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -55,22 +56,28 @@ def new_batch(
 
 
 def computed_checkpoint(
-    detail: BatchDetail, checkpoint_date: date, pick_return: str = "1.500000"
+    detail: BatchDetail,
+    checkpoint_date: date,
+    pick_return: str = "1.500000",
+    scores: Sequence[str] | None = None,
 ) -> CheckpointRecord:
+    """SPY +1 %; each pick returns `pick_return`, or scores its own of `scores` vs SPY."""
+    benchmark = Decimal("1.000000")
+    returns = [Decimal(s) + benchmark for s in scores] if scores else [Decimal(pick_return)] * 3
     return CheckpointRecord(
         batch_id=detail.batch.id,
         checkpoint_date=checkpoint_date,
         status="computed",
         benchmark_price=Decimal("404.00"),
-        benchmark_return_pct=Decimal("1.000000"),
+        benchmark_return_pct=benchmark,
         metrics=tuple(
             NewPickMetric(
                 pick_id=pick.id,
                 current_price=pick.initial_price * Decimal("1.015"),
-                absolute_return_pct=Decimal(pick_return),
-                vs_benchmark_pct=Decimal(pick_return) - Decimal("1.000000"),
+                absolute_return_pct=absolute,
+                vs_benchmark_pct=absolute - benchmark,
             )
-            for pick in detail.picks
+            for pick, absolute in zip(detail.picks, returns, strict=True)
         ),
     )
 

@@ -12,11 +12,11 @@ from scipy import stats
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.models import BatchOrigin, CheckpointRecord, NewPickMetric
+from alpha_monday.db.models import BatchOrigin
 from alpha_monday.db.track_record import scored_picks
 from alpha_monday_local.query_counter import CountingCursor, statements_during
 from tests.api.conftest import Call
-from tests.builders import FIRST_MONDAY, new_batch
+from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch
 
 # Final vs_benchmark_pct of AAPL (BUY), MSFT (SELL), NVDA (BUY), per live batch.
 LIVE_SCORES = [
@@ -39,25 +39,8 @@ def _completed_batch(
         conn, new_batch(FIRST_MONDAY + timedelta(weeks=week), origin=origin, model=model)
     )
     for day, day_scores in ((1, ("9.000000",) * 3), (4, scores)):
-        record_checkpoint(
-            conn,
-            CheckpointRecord(
-                batch_id=detail.batch.id,
-                checkpoint_date=detail.batch.run_date + timedelta(days=day),
-                status="computed",
-                benchmark_price=Decimal("404"),
-                benchmark_return_pct=Decimal("1.000000"),
-                metrics=tuple(
-                    NewPickMetric(
-                        pick_id=pick.id,
-                        current_price=Decimal("101"),
-                        absolute_return_pct=Decimal(score) + Decimal("1.000000"),
-                        vs_benchmark_pct=Decimal(score),
-                    )
-                    for pick, score in zip(detail.picks, day_scores, strict=True)
-                ),
-            ),
-        )
+        checkpoint_date = detail.batch.run_date + timedelta(days=day)
+        record_checkpoint(conn, computed_checkpoint(detail, checkpoint_date, scores=day_scores))
     set_batch_status(conn, detail.batch.id, "completed", from_status="active")
 
 

@@ -39,7 +39,9 @@ def test_functions_share_the_one_layer_and_the_runtime(template: Template) -> No
     assert globals_["Layers"] == [{"Ref": "CoreLayer"}]
     layer = template["Resources"]["CoreLayer"]
     assert layer["Properties"]["ContentUri"] == "layers/core/"
-    assert layer["Metadata"]["BuildMethod"] == "python3.11"
+    # Built by its Makefile with python3.11 bytecode (tests/deploy/test_layer_build.py)
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    assert layer["Metadata"]["BuildArchitecture"] == "arm64"
     assert len(_resources(template, "AWS::Serverless::LayerVersion")) == 1
 
 

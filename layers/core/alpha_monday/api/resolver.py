@@ -39,7 +39,7 @@ from alpha_monday.api.models import (
 from alpha_monday.config import ApiSettings, api_settings
 from alpha_monday.db.models import BatchOrigin
 from alpha_monday.domain import reads
-from alpha_monday.domain.calendar import parse_iso_date
+from alpha_monday.domain.dates import parse_iso_date
 from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
 from alpha_monday.observability import logger
 

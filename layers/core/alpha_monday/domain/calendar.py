@@ -6,7 +6,6 @@ holidays and special closures such as national days of mourning).
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ from alpha_monday.domain.skip_reasons import WEEKEND, holiday
 
 MARKET_TIMEZONE = ZoneInfo("America/New_York")
 SATURDAY = 5
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @cache
@@ -54,10 +52,3 @@ def market_instant_utc(day: date, local_time: time) -> datetime:
 def market_date(instant: datetime) -> date:
     """The New York calendar date at `instant`."""
     return instant.astimezone(MARKET_TIMEZONE).date()
-
-
-def parse_iso_date(text: str) -> date:
-    """A `YYYY-MM-DD` date only (Python also reads `20260601`, which users never mean)."""
-    if not ISO_DATE.fullmatch(text):
-        raise ValueError("expected a date as YYYY-MM-DD")
-    return date.fromisoformat(text)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from alpha_monday.db.models import Checkpoint
-from alpha_monday.domain.calendar import market_date, market_instant_utc, parse_iso_date
+from alpha_monday.domain.calendar import market_date, market_instant_utc
+from alpha_monday.domain.dates import parse_iso_date
 from alpha_monday.errors import CheckpointNotInSchedule, InvalidRunDate
 
 CHECKPOINT_COUNT = 14

@@ -1,0 +1,85 @@
+"""What `sam build` ships: every module of the layer and of the dashboard function with
+hash-based bytecode of the runtime's Python (built here for this machine's platform by
+the very recipe the Makefiles run for arm64)."""
+
+from __future__ import annotations
+
+import py_compile
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alpha_monday_local.layer_build import (
+    build_dashboard,
+    build_layer,
+    bytecode_problems,
+    runtime_python,
+)
+from alpha_monday_local.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_layer(tmp_path_factory.mktemp("layer"), platform=None, python=runtime_python())
+
+
+def test_every_module_of_the_layer_has_hash_based_bytecode_of_the_runtime(layer: Path) -> None:
+    assert (layer / "alpha_monday" / "migrations" / "0001_batches.sql").exists()
+    assert bytecode_problems(layer, runtime_python()) == []
+
+
+def test_a_read_handler_loads_from_the_bytecode_without_writing_any(layer: Path) -> None:
+    # Given the layer on a path nothing may be written to (-B), as on Lambda's /opt
+    script = (
+        "import sys, app\n"
+        "resolver = sys.modules['alpha_monday.api.resolver']\n"
+        "print(resolver.__spec__.cached)\n"
+    )
+    ran = subprocess.run(
+        [runtime_python(), "-B", "-c", script],
+        env={
+            "PYTHONPATH": f"{layer}:{PROJECT_ROOT / 'functions' / 'latest_batch'}",
+            "DATABASE_URL": "postgresql://unused/unused",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.strip().endswith(".cpython-311.pyc")
+
+
+def test_a_timestamp_based_or_missing_pyc_is_named(layer: Path, tmp_path: Path) -> None:
+    # Given a module compiled the default (timestamp) way, and one not compiled at all
+    module = tmp_path / "stale.py"
+    module.write_text("X = 1\n")
+    py_compile.compile(str(module), invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+    (tmp_path / "raw.py").write_text("Y = 2\n")
+    problems = bytecode_problems(tmp_path, runtime_python())
+    assert problems == [
+        "raw.py: no raw.cpython-311.pyc",
+        "stale.py: timestamp-based, stale in a 1980-dated zip",
+    ]
+
+
+def test_the_dashboard_function_ships_pygal_with_its_bytecode(tmp_path: Path) -> None:
+    built = build_dashboard(tmp_path, platform=None, python=runtime_python())
+    assert (built / "pygal" / "__init__.py").exists()
+    assert bytecode_problems(built, runtime_python()) == []
+
+
+def test_sam_builds_the_layer_and_the_dashboard_with_their_makefiles(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    for name, folder in (
+        ("CoreLayer", "layers/core"),
+        ("DashboardFunction", "functions/dashboard"),
+    ):
+        assert resources[name]["Metadata"]["BuildMethod"] == "makefile"
+        makefile = (PROJECT_ROOT / folder / "Makefile").read_text()
+        assert f"build-{name}:" in makefile
+        assert "alpha_monday_local.layer_build" in makefile
