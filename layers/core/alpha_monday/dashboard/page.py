@@ -10,9 +10,8 @@ from html import escape
 
 from alpha_monday.dashboard.charts import line_chart
 from alpha_monday.db.models import BatchDetail, BatchOrigin, BatchPage, BatchSummary
-from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint
-from alpha_monday.domain.track_record import Interval, Record, TrackRecord
+from alpha_monday.domain.track_record import Interval, Record, TrackRecord, mean_return
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -131,9 +130,7 @@ def _latest(detail: BatchDetail) -> str:
 
 def _batch_alpha(item: BatchSummary) -> Decimal | None:
     metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
-    if not metrics:
-        return None
-    return rounded_return(sum((m.vs_benchmark_pct for m in metrics), Decimal(0)) / len(metrics))
+    return mean_return([m.vs_benchmark_pct for m in metrics])
 
 
 def _history(page: BatchPage, origins: str) -> str:

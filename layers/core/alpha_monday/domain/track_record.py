@@ -103,7 +103,9 @@ def _share(part: int, whole: int) -> Decimal | None:
     return rounded_return(Decimal(part) / Decimal(whole)) if whole else None
 
 
-def _mean(values: Sequence[Decimal]) -> Decimal | None:
+def mean_return(values: Sequence[Decimal]) -> Decimal | None:
+    """The equal-weight mean of returns at the published scale (a batch's alpha is the
+    mean of its picks' vs_benchmark_pct); None without values."""
     return rounded_return(sum(values, Decimal(0)) / len(values)) if values else None
 
 
@@ -113,7 +115,7 @@ def _batch_alphas(scores: Sequence[PickScore]) -> tuple[BatchAlpha, ...]:
     cumulative = Decimal(0)
     ordered = sorted(scores, key=lambda s: (s.run_date, s.batch_id))
     for (run_date, batch_id), picks in groupby(ordered, key=lambda s: (s.run_date, s.batch_id)):
-        alpha = _mean([pick.vs_benchmark_pct for pick in picks])
+        alpha = mean_return([pick.vs_benchmark_pct for pick in picks])
         assert alpha is not None  # groupby never yields an empty group
         cumulative += alpha
         alphas.append(BatchAlpha(batch_id, run_date, alpha, cumulative))
@@ -127,7 +129,7 @@ def _interval(bounds: tuple[float, float] | None) -> Interval | None:
 def _action_split(action: PickAction, scores: Sequence[PickScore]) -> ActionSplit:
     chosen = [s.vs_benchmark_pct for s in scores if s.action == action]
     hits = sum(1 for value in chosen if value > 0)
-    return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), _mean(chosen))
+    return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), mean_return(chosen))
 
 
 def record_of(scores: Sequence[PickScore]) -> Record:
@@ -142,7 +144,7 @@ def record_of(scores: Sequence[PickScore]) -> Record:
         hit_rate=_share(hits, len(scores)),
         hit_rate_interval=_interval(wilson_interval(hits, len(scores))),
         batch_alphas=alphas,
-        mean_alpha=_mean([a.alpha for a in alphas]),
+        mean_alpha=mean_return([a.alpha for a in alphas]),
         median_alpha=(
             rounded_return(statistics.median([a.alpha for a in alphas])) if alphas else None
         ),
