@@ -179,10 +179,12 @@ def _cors(settings: ApiSettings) -> CORSConfig:
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 
-def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
-    """The read API's resolver: the routes and error handlers of `router`, CORS as set."""
+def create_app(settings: ApiSettings, *pages: APIGatewayRouter) -> APIGatewayRestResolver:
+    """The read API's resolver: the routes and error handlers of `router` (and of any
+    `pages`: the dashboard), CORS as set."""
     app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
-    app.include_router(router)
+    for routes in (router, *pages):
+        app.include_router(routes)
 
     @app.not_found
     def _route_not_found(_: Exception) -> Response[str]:
@@ -305,6 +307,11 @@ def get_batch(
 ORIGIN_LIST = r"^(live|retrospective|simulated)(,(live|retrospective|simulated))*$"
 
 
+def parse_origins(origin: str) -> tuple[BatchOrigin, ...]:
+    """`?origin=` (already matched against ORIGIN_LIST) as origins, each once, in order."""
+    return tuple(dict.fromkeys(cast("list[BatchOrigin]", origin.split(","))))
+
+
 @router.get(
     "/track-record",
     summary="How good the picks are: hit rate, batch alpha, and whether it could be chance",
@@ -320,7 +327,7 @@ def get_track_record(
         ),
     ] = "live",
 ) -> Response[str]:
-    origins = tuple(dict.fromkeys(cast("list[BatchOrigin]", origin.split(","))))
+    origins = parse_origins(origin)
     return _json(track_record_out(origins, reads.track_record_of(origins)), CACHE_CHANGING)
 
 

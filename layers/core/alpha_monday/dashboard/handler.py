@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -16,11 +16,11 @@ from alpha_monday.api.resolver import (
     ORIGIN_LIST,
     IsoDate,
     create_app,
+    parse_origins,
     respond,
 )
 from alpha_monday.config import api_settings, database_settings
 from alpha_monday.dashboard.page import dashboard_html, unavailable_html
-from alpha_monday.db.models import BatchOrigin
 from alpha_monday.domain import reads
 from alpha_monday.errors import BatchNotFound, DatabaseUnavailable
 from alpha_monday.observability import logger
@@ -36,7 +36,7 @@ def dashboard(
     before: Annotated[IsoDate | None, Query(description="history: older than this")] = None,
     origin: Annotated[str, Query(pattern=ORIGIN_LIST)] = "live",
 ) -> Response[str]:
-    origins = tuple(dict.fromkeys(cast("list[BatchOrigin]", origin.split(","))))
+    origins = parse_origins(origin)
     try:
         try:
             latest = reads.latest_batch()
@@ -54,8 +54,7 @@ def dashboard(
 
 # Read at cold start (without fetching the secret), so a missing setting names itself.
 database_settings()
-app = create_app(api_settings())
-app.include_router(router)
+app = create_app(api_settings(), router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -51,11 +51,15 @@ def _skip(
 
 
 def _record_missing_close(
-    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, missing: StepFunctionsError
+    conn: psycopg.Connection,
+    task: CheckpointTask,
+    detail: BatchDetail,
+    missing: StepFunctionsError,
+    closed: str | None,
 ) -> CheckpointResult:
     """The retries ran out: the day is skipped with the provider's reason (healable)."""
     day = task.checkpoint_date.isoformat()
-    if closed_reason(task.checkpoint_date) is not None:
+    if closed is not None:
         raise CloseMissingRefused(f"{day} has no session: no close can be missing")
     if any(
         c.checkpoint_date == task.checkpoint_date and c.status == "computed"
@@ -126,7 +130,7 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
         check_checkpoint_slot(detail.batch.run_date, task.checkpoint_index, task.checkpoint_date)
         closed = closed_reason(task.checkpoint_date)
         if task.close_missing is not None:
-            result = _record_missing_close(conn, task, detail, task.close_missing)
+            result = _record_missing_close(conn, task, detail, task.close_missing, closed)
         elif closed is not None:
             # No session, no market data call.
             result = _skip(conn, task, detail, closed)
