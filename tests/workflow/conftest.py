@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol
 
+import psycopg
 import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
@@ -71,18 +72,31 @@ class FixedPicker:
 
 
 @dataclass
-class ScriptedFailures:
-    """Wraps a source: on a given market date, the first calls raise the scripted errors."""
+class WrappedSource:
+    """A market source that hands everything to `inner`: each double below changes one
+    thing about it (and names itself in `name`)."""
 
     inner: DailyCloseSource
-    clock: SimulatedClock
-    failures: dict[date, list[Exception]]
-    name: str = "the scripted market"
-    calls: list[tuple[date, str]] = field(default_factory=list)
 
     @property
     def source_id(self) -> str:
         return self.inner.source_id
+
+    def daily_closes(self, symbol: str) -> DailySeries:
+        return self.inner.daily_closes(symbol)
+
+    def splits(self, symbol: str) -> tuple[Split, ...]:
+        return self.inner.splits(symbol)
+
+
+@dataclass
+class ScriptedFailures(WrappedSource):
+    """Wraps a source: on a given market date, the first calls raise the scripted errors."""
+
+    clock: SimulatedClock
+    failures: dict[date, list[Exception]]
+    name: str = "the scripted market"
+    calls: list[tuple[date, str]] = field(default_factory=list)
 
     def daily_closes(self, symbol: str) -> DailySeries:
         day = market_date(self.clock.now())
@@ -92,29 +106,18 @@ class ScriptedFailures:
             raise queue.pop(0)
         return self.inner.daily_closes(symbol)
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        return self.inner.splits(symbol)
-
 
 @dataclass
-class NeverPublished:
+class NeverPublished(WrappedSource):
     """Wraps a source: the close of one date never appears."""
 
-    inner: DailyCloseSource
     missing: date
     name: str = "a market that skips a day"
-
-    @property
-    def source_id(self) -> str:
-        return self.inner.source_id
 
     def daily_closes(self, symbol: str) -> DailySeries:
         series = self.inner.daily_closes(symbol)
         closes = {day: close for day, close in series.closes.items() if day != self.missing}
         return DailySeries(closes=closes, rejected=series.rejected)
-
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        return self.inner.splits(symbol)
 
 
 class SourceFactory(Protocol):
@@ -184,44 +187,31 @@ def run_weekly(database_url: str) -> RunWeekly:
 
 
 @dataclass
-class Delisted:
+class Delisted(WrappedSource):
     """Wraps a source: from `since` on (market date), the source no longer knows `symbol`."""
 
-    inner: DailyCloseSource
     clock: SimulatedClock
     symbol: str
     since: date
     name: str = "a market that lost a symbol"
-
-    @property
-    def source_id(self) -> str:
-        return self.inner.source_id
 
     def daily_closes(self, symbol: str) -> DailySeries:
         if symbol == self.symbol and market_date(self.clock.now()) >= self.since:
             raise MarketDataUnknownSymbol(symbol, "Alpha Vantage: Invalid API call.")
         return self.inner.daily_closes(symbol)
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        return self.inner.splits(symbol)
-
 
 @dataclass
-class SplitAt:
+class SplitAt(WrappedSource):
     """Wraps a source: `symbol` splits by `factor` on `effective` (unadjusted closes, like
     TIME_SERIES_DAILY); the split history reports it only if `reported`."""
 
-    inner: DailyCloseSource
     symbol: str
     effective: date
     factor: Decimal
     reported: bool
     name: str = "a market where a share splits"
     split_calls: list[str] = field(default_factory=list)
-
-    @property
-    def source_id(self) -> str:
-        return self.inner.source_id
 
     def daily_closes(self, symbol: str) -> DailySeries:
         series = self.inner.daily_closes(symbol)
@@ -240,6 +230,15 @@ class SplitAt:
         if symbol == self.symbol and self.reported:
             return (Split(self.effective, self.factor),)
         return ()
+
+
+def stored_close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
+    """The close `prices` holds for `symbol` on `day` (what every return is computed from)."""
+    row = conn.execute(
+        "SELECT close FROM prices WHERE symbol = %s AND trading_date = %s", (symbol, day)
+    ).fetchone()
+    assert row is not None
+    return Decimal(row[0])
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from alpha_monday import business_metrics
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
+from alpha_monday.domain.market_data import DailySeries
 from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
 from alpha_monday.errors import DatabaseUnavailable, MarketDataRateLimited, PickerInvalidOutput
 from alpha_monday.integrations.offline import ScriptedPicker
@@ -24,7 +25,7 @@ from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import SHARED_DIR
 from alpha_monday_local.template import functions, load_handler
 from tests.fakes import ScriptedTransport, chat_completion, picks_json
-from tests.workflow.conftest import FixedPicker, RunWeekly
+from tests.workflow.conftest import FixedPicker, RunWeekly, WrappedSource
 
 JUNE_1 = date(2026, 6, 1)
 PICKS = (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
@@ -283,26 +284,18 @@ def test_disabled_metrics_are_not_collected_so_they_never_reach_stdout(
 
 
 @dataclass
-class RateLimitedOnce:
+class RateLimitedOnce(WrappedSource):
     """Wraps a source: the first fetch of `symbol` is refused for the rate limit."""
 
-    inner: Any
     symbol: str
     refused: list[str] = field(default_factory=list)
     name: str = "a market that rate-limits once"
 
-    @property
-    def source_id(self) -> str:
-        return str(self.inner.source_id)
-
-    def daily_closes(self, symbol: str) -> Any:
+    def daily_closes(self, symbol: str) -> DailySeries:
         if symbol == self.symbol and not self.refused:
             self.refused.append(symbol)
             raise MarketDataRateLimited(symbol, "Alpha Vantage: rate limit")
         return self.inner.daily_closes(symbol)
-
-    def splits(self, symbol: str) -> Any:
-        return self.inner.splits(symbol)
 
 
 def test_a_rate_limit_while_checking_a_ticker_does_not_ask_the_model_again(
@@ -329,18 +322,14 @@ def test_a_rate_limit_while_checking_a_ticker_does_not_ask_the_model_again(
 
 
 @dataclass
-class RealLooking:
+class RealLooking(WrappedSource):
     """The synthetic market under another source's name: a run that is not offline."""
 
-    inner: Any
-    source_id: str = "alpha_vantage"
     name: str = "a real-looking market"
 
-    def daily_closes(self, symbol: str) -> Any:
-        return self.inner.daily_closes(symbol)
-
-    def splits(self, symbol: str) -> Any:
-        return self.inner.splits(symbol)
+    @property
+    def source_id(self) -> str:
+        return "alpha_vantage"
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from tests.workflow.conftest import (
     RunWeekly,
     ScriptedFailures,
     SplitAt,
+    stored_close,
 )
 
 JUNE_1 = date(2026, 6, 1)
@@ -32,14 +33,6 @@ SIX = Decimal("0.000001")
 
 def _day(detail: BatchDetail, day: date) -> Checkpoint:
     return next(c for c in detail.checkpoints if c.checkpoint_date == day)
-
-
-def _close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
-    row = conn.execute(
-        "SELECT close FROM prices WHERE symbol = %s AND trading_date = %s", (symbol, day)
-    ).fetchone()
-    assert row is not None
-    return Decimal(row[0])
 
 
 def _outage_on(day: date) -> object:
@@ -67,7 +60,7 @@ def test_an_outage_day_is_healed_by_the_next_checkpoint_at_no_extra_call(
     assert healed[0].payload["previous_reason"] == "provider unavailable"
     wednesday = _day(get_batch_detail(conn, batch_id), JUNE_3)
     assert wednesday.status == "computed"
-    assert wednesday.benchmark_price == _close(conn, "SPY", JUNE_3)
+    assert wednesday.benchmark_price == stored_close(conn, "SPY", JUNE_3)
     assert len(wednesday.metrics) == 3
     # And Thursday cost its usual 4 calls (SPY and the 3 picks): healing cost none
     assert calls_per_day(conn, "alpha_vantage")[date(2026, 6, 4)] == 4

@@ -26,18 +26,11 @@ from tests.workflow.conftest import (
     NeverPublished,
     RunWeekly,
     ScriptedFailures,
+    stored_close,
 )
 
 JUNE_1 = date(2026, 6, 1)
 PICKS = FixedPicker(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
-
-
-def _close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:
-    row = conn.execute(
-        "SELECT close FROM prices WHERE symbol = %s AND trading_date = %s", (symbol, day)
-    ).fetchone()
-    assert row is not None
-    return Decimal(row[0])
 
 
 def _checkpoint_on(conn: psycopg.Connection, batch_id: str, day: date) -> Checkpoint:
@@ -81,15 +74,15 @@ def test_a_full_batch_completes_with_metrics_matching_an_independent_recomputati
     # And every metric equals DESIGN.md's formulas recomputed here from the cached closes,
     # rounded once to 6 places half-even
     six = Decimal("0.000001")
-    spy_start = _close(conn, "SPY", baseline.checkpoint_date)
+    spy_start = stored_close(conn, "SPY", baseline.checkpoint_date)
     assert detail.batch.benchmark_initial_price == spy_start
     for checkpoint in (c for c in days if c.status == "computed"):
-        spy = _close(conn, "SPY", checkpoint.checkpoint_date)
+        spy = stored_close(conn, "SPY", checkpoint.checkpoint_date)
         benchmark = (spy - spy_start) / spy_start * 100
         assert checkpoint.benchmark_return_pct == benchmark.quantize(six, ROUND_HALF_EVEN)
         for pick, metric in zip(detail.picks, checkpoint.metrics, strict=True):
-            start = _close(conn, pick.ticker, baseline.checkpoint_date)
-            now = _close(conn, pick.ticker, checkpoint.checkpoint_date)
+            start = stored_close(conn, pick.ticker, baseline.checkpoint_date)
+            now = stored_close(conn, pick.ticker, checkpoint.checkpoint_date)
             direction = 1 if pick.action == "BUY" else -1
             r_pick = (now - start) / start * 100
             assert pick.initial_price == start
