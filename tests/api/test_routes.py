@@ -13,7 +13,9 @@ import pytest
 
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
+from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import close_connection
+from alpha_monday.db.models import NewPickSkip
 from tests.api.conftest import Call
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
@@ -99,6 +101,41 @@ def test_batches_lists_summaries_newest_first_with_latest_returns(
     assert latest["benchmark_return_pct"] == "1.000000"
     assert [m["vs_benchmark_pct"] for m in latest["metrics"]] == ["0.500000"] * 3
     assert response.body["next_cursor"] == second["run_date"]
+
+
+def test_a_summary_says_exactly_what_the_detail_says(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    # Given a batch with computed days, one pick left out on the last of them
+    (detail,) = seed_batches(conn, 1, checkpoints_each=2)
+    day = computed_checkpoint(detail, FIRST_MONDAY + timedelta(days=2))
+    nvda = next(p.id for p in detail.picks if p.ticker == "NVDA")
+    record_checkpoint(
+        conn,
+        day.model_copy(
+            update={
+                "metrics": tuple(m for m in day.metrics if m.pick_id != nvda),
+                "pick_skips": (NewPickSkip(pick_id=nvda, reason="symbol unknown: NVDA"),),
+            }
+        ),
+    )
+    # When the list and the batch are read
+    (summary,) = call_api("/batches").body["items"]
+    full = call_api(f"/batches/{detail.batch.id}").body
+    # Then every field they share is the same text, and the summary's returns are the
+    # detail's last computed day
+    shared = set(summary) - {"picks", "latest_checkpoint"}
+    assert {key: summary[key] for key in shared} == {key: full[key] for key in shared}
+    assert summary["picks"] == [
+        {"ticker": p["ticker"], "action": p["action"]} for p in full["picks"]
+    ]
+    last = full["checkpoints"][-1]
+    assert summary["latest_checkpoint"] == {
+        "checkpoint_date": last["checkpoint_date"],
+        "benchmark_return_pct": last["benchmark_return_pct"],
+        "metrics": last["metrics"],
+    }
+    assert [m["ticker"] for m in last["metrics"]] == ["AAPL", "MSFT"]
 
 
 def test_batches_cursor_continues_with_older_batches(

@@ -24,7 +24,8 @@ DecimalString = Annotated[
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first use: each read function answers one route and needs its models only.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 BATCH_ID_EXAMPLE = "3f0c8a52-6f0e-4d8b-9a56-1b2f3c4d5e6f"
@@ -250,26 +251,16 @@ def batch_detail_out(detail: db.BatchDetail) -> BatchDetailOut:
 
 
 def batch_list_out(page: db.BatchPage) -> BatchListOut:
-    return BatchListOut(
-        items=[
-            BatchSummaryOut.model_validate(
-                {
-                    **item.batch.model_dump(),
-                    "picks": [PickBriefOut(ticker=p.ticker, action=p.action) for p in item.picks],
-                    "latest_checkpoint": (
-                        LatestReturnsOut(
-                            checkpoint_date=item.latest_checkpoint.checkpoint_date,
-                            benchmark_return_pct=item.latest_checkpoint.benchmark_return_pct,
-                            metrics=_metrics(item.latest_checkpoint),
-                        )
-                        if item.latest_checkpoint
-                        else None
-                    ),
-                }
-            )
-            for item in page.items
-        ],
-        next_cursor=(page.next_run_date_before.isoformat() if page.next_run_date_before else None),
+    # One validation reading the summaries' attributes (their extra ones, like a pick's id,
+    # are left out): the page was validated as it came from the database.
+    return BatchListOut.model_validate(
+        {
+            "items": page.items,
+            "next_cursor": (
+                page.next_run_date_before.isoformat() if page.next_run_date_before else None
+            ),
+        },
+        from_attributes=True,
     )
 
 

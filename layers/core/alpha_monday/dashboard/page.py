@@ -136,11 +136,11 @@ def _batch_alpha(item: BatchSummary) -> Decimal | None:
 def _history(page: BatchPage, origins: str) -> str:
     rows = [
         (
-            f'<a href="batches/{item.batch.id}">{item.batch.run_date.isoformat()}</a>',
-            f"{item.batch.run_date:%d %b} to "
-            f"{item.batch.run_date + timedelta(days=CHECKPOINT_COUNT - 1):%d %b %Y}",
-            escape(item.batch.status),
-            _badge(item.batch.origin),
+            f'<a href="batches/{item.id}">{item.run_date.isoformat()}</a>',
+            f"{item.run_date:%d %b} to "
+            f"{item.run_date + timedelta(days=CHECKPOINT_COUNT - 1):%d %b %Y}",
+            escape(item.status),
+            _badge(item.origin),
             ", ".join(f"{escape(p.action)} {escape(p.ticker)}" for p in item.picks),
             _pct(_batch_alpha(item)),
         )

@@ -18,7 +18,6 @@ from alpha_monday.db.models import (
     BatchDetail,
     BatchPage,
     BatchStatus,
-    BatchSummary,
     Checkpoint,
     NewBatch,
     Pick,
@@ -71,33 +70,58 @@ WHERE c.batch_id = %(batch_id)s
 ORDER BY c.checkpoint_date, mp.ticker
 """  # noqa: S608
 
-_PAGE_SQL = f"""
-WITH page AS (
+# A page of summaries as one JSON document: Postgres folds the rows, pydantic validates
+# the text in one call (per-row Python models cost more than the query). Numbers travel as
+# text so every decimal keeps its exact digits. One row more than asked tells whether
+# another page follows.
+_PAGE_SQL = """
+WITH candidates AS (
     SELECT * FROM batches
     WHERE %(before)s::date IS NULL OR run_date < %(before)s::date
     ORDER BY run_date DESC
-    LIMIT %(limit)s
+    LIMIT %(limit)s + 1
+), page AS (
+    SELECT * FROM candidates ORDER BY run_date DESC LIMIT %(limit)s
 )
-SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}
+SELECT json_build_object(
+    'items', COALESCE(json_agg(json_build_object(
+        'id', b.id, 'created_at', b.created_at, 'run_date', b.run_date,
+        'benchmark_symbol', b.benchmark_symbol,
+        'benchmark_initial_price', b.benchmark_initial_price::text,
+        'status', b.status, 'model', b.model, 'origin', b.origin,
+        'prompt_version', b.prompt_version,
+        'picks', (
+            SELECT COALESCE(json_agg(json_build_object(
+                'id', p.id, 'ticker', p.ticker, 'action', p.action) ORDER BY p.ticker), '[]')
+            FROM picks p WHERE p.batch_id = b.id
+        ),
+        'latest_checkpoint', CASE WHEN latest.id IS NOT NULL THEN json_build_object(
+            'checkpoint_date', latest.checkpoint_date,
+            'benchmark_return_pct', latest.benchmark_return_pct::text,
+            'metrics', (
+                SELECT COALESCE(json_agg(json_build_object(
+                    'pick_id', m.pick_id, 'ticker', mp.ticker,
+                    'current_price', m.current_price::text,
+                    'absolute_return_pct', m.absolute_return_pct::text,
+                    'vs_benchmark_pct', m.vs_benchmark_pct::text) ORDER BY mp.ticker), '[]')
+                FROM pick_checkpoint_metrics m JOIN picks mp ON mp.id = m.pick_id
+                WHERE m.checkpoint_id = latest.id
+            )
+        ) END
+    ) ORDER BY b.run_date DESC), '[]'),
+    'next_run_date_before',
+        CASE WHEN (SELECT count(*) FROM candidates) > %(limit)s THEN min(b.run_date) END
+)::text
 FROM page b
-LEFT JOIN picks p ON p.batch_id = b.id
-ORDER BY b.run_date DESC, p.ticker
-"""  # noqa: S608
-
-# The most recent checkpoint with returns (the baseline has none) of each batch on a page.
-_LATEST_COMPUTED_SQL = f"""
-SELECT {_CHECKPOINT_COLUMNS}
-FROM (
-    SELECT DISTINCT ON (batch_id) *
-    FROM checkpoints
-    WHERE batch_id = ANY(%(batch_ids)s)
-      AND status = 'computed' AND benchmark_return_pct IS NOT NULL
-    ORDER BY batch_id, checkpoint_date DESC
-) c
-LEFT JOIN pick_checkpoint_metrics m ON m.checkpoint_id = c.id
-LEFT JOIN picks mp ON mp.id = m.pick_id
-ORDER BY c.batch_id, mp.ticker
-"""  # noqa: S608
+-- The most recent checkpoint with returns (the baseline has none).
+LEFT JOIN LATERAL (
+    SELECT c.id, c.checkpoint_date, c.benchmark_return_pct
+    FROM checkpoints c
+    WHERE c.batch_id = b.id AND c.status = 'computed' AND c.benchmark_return_pct IS NOT NULL
+    ORDER BY c.checkpoint_date DESC
+    LIMIT 1
+) latest ON true
+"""
 
 
 def _batch_from_row(row: Mapping[str, Any]) -> Batch:
@@ -188,26 +212,11 @@ def get_latest_batch_detail(conn: psycopg.Connection) -> BatchDetail | None:
 
 
 def list_batches(conn: psycopg.Connection, limit: int, before: date | None = None) -> BatchPage:
-    """Newest first, keyset-paginated on run_date (unique), so pages never overlap or skip."""
-    with conn.cursor(row_factory=dict_row) as cursor:
-        # One row more than asked tells whether another page follows.
-        rows = cursor.execute(_PAGE_SQL, {"before": before, "limit": limit + 1}).fetchall()
-        page = _batches_with_picks(rows)
-        has_more = len(page) > limit
-        page = page[:limit]
-        latest: dict[UUID, Checkpoint] = {}
-        if page:
-            checkpoint_rows = cursor.execute(
-                _LATEST_COMPUTED_SQL, {"batch_ids": [batch.id for batch, _ in page]}
-            ).fetchall()
-            latest = {c.batch_id: c for c in _checkpoints_from_rows(checkpoint_rows)}
-    return BatchPage(
-        items=tuple(
-            BatchSummary(batch=batch, picks=picks, latest_checkpoint=latest.get(batch.id))
-            for batch, picks in page
-        ),
-        next_run_date_before=page[-1][0].run_date if has_more else None,
-    )
+    """Newest first, keyset-paginated on run_date (unique), so pages never overlap or skip
+    (1 query)."""
+    row = conn.execute(_PAGE_SQL, {"before": before, "limit": limit}).fetchone()
+    assert row is not None  # an aggregate always answers one row
+    return BatchPage.model_validate_json(row[0])
 
 
 def batch_id_for_run_date(conn: psycopg.Connection, run_date: date) -> UUID | None:

@@ -19,7 +19,9 @@ CheckpointStatus = Literal["computed", "skipped"]
 
 
 class Row(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first use: a read function validates a few of these models, the workflow
+    # others; building all of them would lengthen every cold start.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Batch(Row):
@@ -85,12 +87,27 @@ class BatchDetail(Row):
     checkpoints: tuple[Checkpoint, ...]
 
 
-class BatchSummary(Row):
+class PickBrief(Row):
+    """A pick as a list shows it."""
+
+    id: UUID
+    ticker: str
+    action: PickAction
+
+
+class LatestReturns(Row):
+    """A batch's most recent computed day after the baseline, with each scored pick."""
+
+    checkpoint_date: date
+    benchmark_return_pct: Decimal
+    metrics: tuple[PickMetric, ...]
+
+
+class BatchSummary(Batch):
     """What a list view needs: the batch, its picks and its most recent computed returns."""
 
-    batch: Batch
-    picks: tuple[Pick, ...]
-    latest_checkpoint: Checkpoint | None
+    picks: tuple[PickBrief, ...]
+    latest_checkpoint: LatestReturns | None
 
 
 class BatchPage(Row):

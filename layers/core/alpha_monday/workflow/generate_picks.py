@@ -81,7 +81,7 @@ def _past_batch(item: BatchSummary) -> PastBatch:
     metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
     final = {metric.pick_id: metric.vs_benchmark_pct for metric in metrics}
     return PastBatch(
-        run_date=item.batch.run_date,
+        run_date=item.run_date,
         picks=tuple(
             PastPick(
                 ticker=pick.ticker,
@@ -95,7 +95,7 @@ def _past_batch(item: BatchSummary) -> PastBatch:
 
 def _track_record(conn: psycopg.Connection, run_date: date) -> tuple[PastBatch, ...]:
     page = list_batches(conn, limit=TRACK_RECORD_BATCHES, before=run_date)
-    return tuple(_past_batch(item) for item in page.items if item.batch.status == "completed")
+    return tuple(_past_batch(item) for item in page.items if item.status == "completed")
 
 
 def _record_answers(
