@@ -66,6 +66,8 @@ def lambda_handler(event, context):
     return app.resolve(event, context)
 """
 
+COLD_START_ROUNDS = 9
+
 # Runs in a fresh interpreter: import the handler file, then answer one request, as a cold
 # Lambda does; prints both times (ms) since the import began.
 COLD_START_SCRIPT = """
@@ -102,33 +104,22 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def cold_start_ms(
-    handler: Path,
-    event: dict[str, Any],
-    layer: Path,
-    python: str,
-    database_url: str,
-    *,
-    repeat: int = 7,
+def cold_start_once(
+    handler: Path, event: dict[str, Any], layer: Path, python: str, database_url: str
 ) -> tuple[float, float]:
-    """Medians (of `repeat` runs) of importing a handler file in a fresh interpreter and
-    of that plus its first response: the layer on the path as Lambda puts /opt/python,
-    writing no bytecode (-B: /opt is read-only)."""
-    environment = {"DATABASE_URL": database_url, "PYTHONPATH": str(layer)}
-    runs = [
-        json.loads(
-            subprocess.run(
-                [python, "-B", "-c", COLD_START_SCRIPT, str(handler)],
-                input=json.dumps(event),
-                capture_output=True,
-                text=True,
-                check=True,
-                env=environment,
-            ).stdout.splitlines()[-1]
-        )
-        for _ in range(repeat)
-    ]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    """Milliseconds to import a handler file in a fresh interpreter, and to that plus its
+    first response: the layer on the path as Lambda puts /opt/python, writing no bytecode
+    (-B: /opt is read-only)."""
+    ran = subprocess.run(
+        [python, "-B", "-c", COLD_START_SCRIPT, str(handler)],
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DATABASE_URL": database_url, "PYTHONPATH": str(layer)},
+    )
+    imported, answered = json.loads(ran.stdout.splitlines()[-1])
+    return float(imported), float(answered)
 
 
 def shipped_layers(folder: Path, python: str) -> tuple[Path, Path]:
@@ -146,7 +137,8 @@ def cold_start(
 ) -> None:
     print(f"\ncold start with {python}: a fresh interpreter imports the handler file and")
     print("answers its first request; the shipped layer on the path, no writable bytecode")
-    print("cache (median of 7; ratios to the bare Powertools handler measured the same way)")
+    print(f"cache (medians of {COLD_START_ROUNDS} rounds; ratios to the bare Powertools handler")
+    print("measured the same way, in the same round)")
     with tempfile.TemporaryDirectory() as folder:
         layer, bare_layer = shipped_layers(Path(folder), python)
         hello_route = ApiRoute("GET", "/hello", "hello")
@@ -162,16 +154,26 @@ def cold_start(
         for name, (route, path) in sorted(requests.items()):
             event = proxy_event("GET", path, {}, route, b"")
             measured.append((name, handler_file(properties[name])[0], event))
+        # Interleaved rounds, every handler once per round, and each ratio taken within
+        # its round: a machine that slows down mid-run moves the baseline with it.
+        samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label, *_ in measured}
+        for _ in range(COLD_START_ROUNDS):
+            for label, path, event in measured:
+                imported, answered = cold_start_once(path, event, layer, python, url)
+                without, _ = cold_start_once(path, event, bare_layer, python, url)
+                samples[label].append((imported, answered, without))
         print(f"{'handler':<30} {'import':>9} {'ratio':>5} {'1st response':>12} {'ratio':>5} "
               f"{'no bytecode':>11} {'ratio':>5}")  # fmt: skip
-        base: tuple[float, float, float] | None = None
-        for label, path, event in measured:
-            imported, answered = cold_start_ms(path, event, layer, python, url)
-            without, _ = cold_start_ms(path, event, bare_layer, python, url)
-            base = base or (imported, answered, without)
-            print(f"{label:<30} {imported:>7.1f}ms {imported / base[0]:>5.2f} "
-                  f"{answered:>10.1f}ms {answered / base[1]:>5.2f} "
-                  f"{without:>9.1f}ms {without / base[2]:>5.2f}")  # fmt: skip
+        base = samples[measured[0][0]]
+        for label, runs in samples.items():
+            medians = [statistics.median(run[i] for run in runs) for i in range(3)]
+            ratios = [
+                statistics.median(run[i] / first[i] for run, first in zip(runs, base, strict=True))
+                for i in range(3)
+            ]
+            print(f"{label:<30} {medians[0]:>7.1f}ms {ratios[0]:>5.2f} "
+                  f"{medians[1]:>10.1f}ms {ratios[1]:>5.2f} "
+                  f"{medians[2]:>9.1f}ms {ratios[2]:>5.2f}")  # fmt: skip
         size = sum(f.stat().st_size for f in layer.rglob("*") if f.is_file()) / 1e6
         bare = sum(f.stat().st_size for f in bare_layer.rglob("*") if f.is_file()) / 1e6
         print(f"layer size: {size:.0f} MB with bytecode, {bare:.0f} MB without")

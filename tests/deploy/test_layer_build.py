@@ -20,7 +20,7 @@ from alpha_monday_local.layer_build import (
 from alpha_monday_local.paths import PROJECT_ROOT
 from alpha_monday_local.server import proxy_event
 from alpha_monday_local.template import ApiRoute
-from benchmarks.api import cold_start_ms
+from benchmarks.api import cold_start_once
 
 pytestmark = pytest.mark.slow
 
@@ -62,10 +62,8 @@ def test_the_cold_start_benchmark_answers_a_request_from_the_built_layer(
     route = ApiRoute("GET", "/health", "HealthFunction")
     handler = PROJECT_ROOT / "functions" / "health" / "app.py"
     # When the benchmark's probe imports it and answers one request in a fresh interpreter
-    imported, answered = cold_start_ms(
-        handler, proxy_event("GET", "/health", {}, route, b""), layer, runtime_python(),
-        database_url, repeat=1,
-    )  # fmt: skip
+    event = proxy_event("GET", "/health", {}, route, b"")
+    imported, answered = cold_start_once(handler, event, layer, runtime_python(), database_url)
     # Then both times were measured (the probe checks the 200), the answer after the import
     assert 0 < imported < answered
 
