@@ -35,6 +35,12 @@ def _day(detail: BatchDetail, day: date) -> Checkpoint:
     return next(c for c in detail.checkpoints if c.checkpoint_date == day)
 
 
+def _computed_since(detail: BatchDetail, first_day: date) -> list[Checkpoint]:
+    return [
+        c for c in detail.checkpoints if c.status == "computed" and c.checkpoint_date >= first_day
+    ]
+
+
 def _outage_on(day: date) -> object:
     def source(clock: SimulatedClock, synthetic: SyntheticMarket) -> ScriptedFailures:
         failures = [MarketDataUnavailable("SPY", "HTTP 503 from Alpha Vantage")] * 30
@@ -94,9 +100,7 @@ def test_a_symbol_lost_mid_fortnight_skips_only_that_pick(
     assert run.report.status == "SUCCEEDED", run.report.cause
     detail = get_batch_detail(conn, UUID(run.output["batch_id"]))
     assert detail.batch.status == "completed"
-    for checkpoint in detail.checkpoints:
-        if checkpoint.status != "computed" or checkpoint.checkpoint_date < date(2026, 6, 8):
-            continue
+    for checkpoint in _computed_since(detail, date(2026, 6, 8)):
         assert [m.ticker for m in checkpoint.metrics] == ["AAPL", "MSFT"]
         assert [(s.ticker, s.reason) for s in checkpoint.skipped_picks] == [
             ("NVDA", "symbol unknown: NVDA")
@@ -126,9 +130,7 @@ def test_a_confirmed_split_adjusts_the_baseline_instead_of_publishing_minus_half
     assert applied.payload["ticker"] == "AAPL"
     # And from June 3rd AAPL's return is measured from half its baseline: no -50 %
     spy_start = detail.batch.benchmark_initial_price
-    for checkpoint in detail.checkpoints:
-        if checkpoint.status != "computed" or checkpoint.checkpoint_date < JUNE_3:
-            continue
+    for checkpoint in _computed_since(detail, JUNE_3):
         metric = next(m for m in checkpoint.metrics if m.ticker == "AAPL")
         r_pick = (metric.current_price - aapl.initial_price / 2) / (aapl.initial_price / 2) * 100
         assert checkpoint.benchmark_price is not None
@@ -154,9 +156,7 @@ def test_an_unconfirmed_split_like_jump_is_never_published(
     assert run.report.status == "SUCCEEDED", run.report.cause
     detail = get_batch_detail(conn, UUID(run.output["batch_id"]))
     # Then from June 3rd AAPL is left out with the reason on every session, the others scored
-    for checkpoint in detail.checkpoints:
-        if checkpoint.status != "computed" or checkpoint.checkpoint_date < JUNE_3:
-            continue
+    for checkpoint in _computed_since(detail, JUNE_3):
         assert "AAPL" not in [m.ticker for m in checkpoint.metrics]
         (skip,) = checkpoint.skipped_picks
         assert skip.ticker == "AAPL"
