@@ -17,6 +17,9 @@ class FakeOpenAI:
 
     content: str
     answering_model: str = "gpt-4o-mini-2024-07-18"
+    # Answer these bytes as they are instead (what a proxy or a compatible service sends).
+    raw_body: bytes | None = None
+    content_type: str = "application/json"
     requests: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
     base_url: str = ""
@@ -48,7 +51,14 @@ def serving(fake: FakeOpenAI) -> Iterator[FakeOpenAI]:
             length = int(self.headers.get("Content-Length") or 0)
             fake.requests.append(json.loads(self.rfile.read(length)))
             fake.authorizations.append(self.headers.get("Authorization", ""))
-            self.send_json(fake.completion())
+            if fake.raw_body is None:
+                self.send_json(fake.completion())
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", fake.content_type)
+            self.send_header("Content-Length", str(len(fake.raw_body)))
+            self.end_headers()
+            self.wfile.write(fake.raw_body)
 
     with serving_on_localhost(Handler) as base_url:
         fake.base_url = f"{base_url}/v1"

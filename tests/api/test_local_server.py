@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -189,3 +190,43 @@ def test_schemathesis_finds_nothing_against_the_committed_document(
     # Then it reports no failure
     assert result.returncode == 0, result.stdout[-4000:]
     assert "No issues found" in result.stdout
+
+
+def _raw_request(base_url: str, request: bytes) -> bytes:
+    """Sends bytes as they are (no client would send these headers) and reads the answer."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "code"),
+    [
+        ("abc", 400, "invalid_request"),
+        ("1e3", 400, "invalid_request"),
+        ("-1", 400, "invalid_request"),
+        ("", 400, "invalid_request"),
+        ("99999999999999999999", 413, "payload_too_large"),
+    ],
+)
+def test_a_bad_content_length_is_a_json_error_and_the_server_goes_on(
+    base_url: str, length: str, status: int, code: str
+) -> None:
+    # Given a request whose Content-Length is not a byte count
+    request = (
+        f"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    # When it is sent
+    answer = _raw_request(base_url, request)
+    # Then the answer is the error body, at once (no hang, no dropped connection)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode(), answer
+    error = json.loads(body)["error"]
+    assert error["code"] == code
+    assert "Content-Length" in error["message"]
+    # And the server goes on answering
+    assert _get(f"{base_url}/health")[0] in (200, 503)

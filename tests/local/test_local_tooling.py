@@ -161,3 +161,18 @@ def test_a_batch_left_active_by_a_dead_local_run_is_failed_on_the_next_start(
     else:
         assert status == ("active",)
         assert failures == []
+
+
+def test_a_migration_lock_left_by_a_dead_process_is_cleared_in_one_line(
+    database_url: str, conn: psycopg.Connection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the lock row a run killed mid-migration leaves behind (no session holds it)
+    conn.execute("INSERT INTO yoyo_lock (locked, ctime, pid) VALUES (1, now(), 99999999)")
+    # When the migrations are asked for
+    code = main(["db", "migrate"])
+    # Then they run, and one line on stderr says which stale lock was cleared
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("alpha-monday: cleared a stale migration lock: process 99999999")
+    assert conn.execute("SELECT count(*) FROM yoyo_lock").fetchone() == (0,)

@@ -9,7 +9,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from alpha_monday.domain.picks import PROMPT_VERSION, PastBatch, PastPick, PickRequest
+from alpha_monday.domain.picks import (
+    PROMPT_VERSION,
+    PastBatch,
+    PastPick,
+    PickerAttempt,
+    PickRequest,
+)
 from alpha_monday.errors import (
     MarketDataRateLimited,
     PickerAuthenticationFailed,
@@ -20,7 +26,9 @@ from alpha_monday.errors import (
     PickerRefused,
     PickerUnavailable,
 )
-from alpha_monday.integrations.openai_picker import OpenAIPicker
+from alpha_monday.integrations.openai_picker import KEPT_ANSWER_CHARACTERS, OpenAIPicker, kept_text
+from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import serving as serving_openai
 from tests.fakes import (
     Reply,
     ScriptedTransport,
@@ -264,3 +272,55 @@ def test_a_check_that_fails_keeps_the_answer_and_the_retry_reviews_it_without_a_
     assert len(scripted.requests) == 1
     assert [p.ticker for p in result.picks.picks] == ["AAPL", "MSFT", "NVDA"]
     assert not result.attempts[0].unchecked
+
+
+EMPTY_CHOICES = json.dumps(
+    {
+        "id": "chatcmpl-filtered",
+        "object": "chat.completion",
+        "created": 1_763_800_000,
+        "model": "compatible-model-1",
+        "choices": [],
+        "usage": {"prompt_tokens": 300, "completion_tokens": 0, "total_tokens": 300},
+    }
+).encode()
+PROXY_PAGE = b"<html><body>502 Bad Gateway</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error", "message"),
+    [
+        (EMPTY_CHOICES, "application/json", PickerRefused, "no choices"),
+        (PROXY_PAGE, "text/html", PickerUnavailable, r"not a chat completion \(text/html\)"),
+        (b"{not json", "application/json", PickerUnavailable, "not a chat completion"),
+        (b'{"choices": [{"index": 0}]}', "application/json", PickerUnavailable, "not a chat"),
+    ],
+    ids=["empty-choices", "html-from-a-proxy", "broken-json", "choice-without-message"],
+)
+def test_an_answer_that_is_no_completion_is_a_named_error_and_is_kept(
+    monkeypatch: pytest.MonkeyPatch, body: bytes, content_type: str, error: type, message: str
+) -> None:
+    # Given an OpenAI-compatible service (real HTTP) that answers HTTP 200 with no usable
+    # completion
+    with serving_openai(FakeOpenAI(content="", raw_body=body, content_type=content_type)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        picker = OpenAIPicker(
+            "sk-test-DO-NOT-LEAK", "gpt-4o-mini", timeout_seconds=5, max_retries=0, max_reasks=2
+        )
+        # When picks are requested
+        with pytest.raises(error, match=message) as raised:
+            picker.pick(REQUEST, accept_all)
+    # Then it is a named error after one request, and the answer is kept as received
+    assert len(fake.requests) == 1
+    (kept,) = raised.value.attempts
+    assert isinstance(kept, PickerAttempt)
+    assert kept.raw_output == body.decode()
+    assert kept.problems == (str(raised.value),)
+
+
+def test_a_huge_answer_is_kept_up_to_a_bound() -> None:
+    text = "x" * (KEPT_ANSWER_CHARACTERS + 10)
+    kept = kept_text(text)
+    assert kept.startswith("x" * KEPT_ANSWER_CHARACTERS)
+    assert kept.endswith("[... 10 more characters not kept]")
+    assert kept_text("short") == "short"

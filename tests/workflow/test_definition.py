@@ -98,3 +98,11 @@ def test_a_second_run_for_the_same_monday_does_not_mark_anything_failed(
     catches = states["GeneratePicks"]["Catch"]
     duplicate = next(c for c in catches if c["ErrorEquals"] == ["BatchAlreadyExists"])
     assert states[duplicate["Next"]]["Type"] == "Fail"
+
+
+def test_a_proxy_page_is_retried_but_a_filtered_answer_is_not(states: dict[str, Any]) -> None:
+    # Given the GeneratePicks state's retry rules
+    retried = {name for rule in states["GeneratePicks"]["Retry"] for name in rule["ErrorEquals"]}
+    # Then the transient failure (a proxy's HTML page) is retried, a filtered answer is not
+    assert errors.PickerUnavailable.__name__ in retried
+    assert errors.PickerRefused.__name__ not in retried

@@ -24,6 +24,8 @@ from alpha_monday.workflow import generate_picks
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import SHARED_DIR
 from alpha_monday_local.template import functions, load_handler
+from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import serving as serving_openai
 from tests.fakes import ScriptedTransport, chat_completion, picks_json
 from tests.workflow.conftest import FixedPicker, RunWeekly, WrappedSource
 
@@ -349,3 +351,45 @@ def test_the_batch_records_its_origin(
     # Then the batch says whether real providers made it before the market opened
     assert run.report.status == "SUCCEEDED", run.report.cause
     assert conn.execute("SELECT origin FROM batches").fetchone() == (origin,)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error", "invocations"),
+    [
+        (b"<html><body>502 Bad Gateway</body></html>", "text/html", "PickerUnavailable", 5),
+        (
+            json.dumps({"id": "chatcmpl-f", "object": "chat.completion", "choices": []}).encode(),
+            "application/json",
+            "PickerRefused",
+            1,
+        ),
+    ],
+    ids=["proxy-page-retried", "empty-choices-not-retried"],
+)
+def test_an_answer_that_is_no_completion_fails_the_run_by_name_and_is_kept(
+    run_weekly: RunWeekly,
+    conn: psycopg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    body: bytes,
+    content_type: str,
+    error: str,
+    invocations: int,
+) -> None:
+    # Given the real OpenAI client against a service that answers 200 with no completion
+    with serving_openai(FakeOpenAI(content="", raw_body=body, content_type=content_type)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        picker = OpenAIPicker("sk-test", "gpt-4o", timeout_seconds=5, max_retries=0, max_reasks=2)
+        # When the weekly run executes
+        run = run_weekly(JUNE_1, picker=picker)
+    # Then it failed with the named error (retried only when transient), without a batch
+    assert run.report.status == "FAILED"
+    assert error in (run.report.error or "") + (run.report.cause or "")
+    assert run.report.invocations["GeneratePicksFunction"] == invocations
+    assert conn.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+    # And every answer is kept as received, under its error's name
+    answered = _events(conn, "picker_answered")
+    assert len(answered) == invocations
+    for answer in answered:
+        assert answer["outcome"] == error
+        assert [a["raw_output"] for a in answer["attempts"]] == [body.decode()]

@@ -23,9 +23,13 @@ from alpha_monday_local.paths import PGDATA_DIR
 from alpha_monday_local.template import load_template
 
 
+def _say_stale_lock(line: str) -> None:
+    print(f"alpha-monday: {line}", file=sys.stderr)
+
+
 def _migrated_database_url() -> str:
     url = embedded_db.local_database_url(PGDATA_DIR)
-    applied = apply_migrations(url, MIGRATIONS_DIR)
+    applied = apply_migrations(url, MIGRATIONS_DIR, on_stale_lock=_say_stale_lock)
     print(f"migrations applied: {', '.join(applied) if applied else 'none pending'}")
     return url
 
@@ -44,7 +48,7 @@ def _db_migrate(_: argparse.Namespace) -> int:
 
 def _db_reset(_: argparse.Namespace) -> int:
     url = embedded_db.local_database_url(PGDATA_DIR)
-    rolled_back = rollback_migrations(url, MIGRATIONS_DIR)
+    rolled_back = rollback_migrations(url, MIGRATIONS_DIR, on_stale_lock=_say_stale_lock)
     print(f"migrations rolled back: {', '.join(rolled_back) if rolled_back else 'none'}")
     _migrated_database_url()
     return 0

@@ -7,6 +7,7 @@ in-process, so `curl` here exercises what API Gateway would (no Docker needed).
 from __future__ import annotations
 
 import base64
+import re
 import threading
 import uuid
 from http import HTTPStatus
@@ -19,6 +20,37 @@ from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.template import ApiRoute, Handler, api_routes, functions, load_handler
 
 STAGE = "local"
+# The read API takes no body; a bigger one than this is refused rather than read.
+MAX_BODY_BYTES = 1 << 20
+CONTENT_LENGTH = re.compile(r"[0-9]+")
+
+
+class BadRequestHead(Exception):
+    """A request whose head cannot be honoured, with the status and the error to answer."""
+
+    def __init__(self, status: HTTPStatus, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def body_length(value: str | None) -> int:
+    """The body's length from its Content-Length: digits only (RFC 9110), within bounds."""
+    if value is None:
+        return 0
+    if not CONTENT_LENGTH.fullmatch(value.strip()):
+        raise BadRequestHead(
+            HTTPStatus.BAD_REQUEST,
+            "invalid_request",
+            f"Content-Length must be a whole number of bytes, got {value!r}",
+        )
+    length = int(value)
+    if length > MAX_BODY_BYTES:
+        raise BadRequestHead(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "payload_too_large",
+            f"Content-Length {length} exceeds the {MAX_BODY_BYTES} bytes this server reads",
+        )
+    return length
 
 
 def proxy_event(
@@ -97,13 +129,23 @@ class LocalApi:
 def make_server(api: LocalApi, host: str, port: int) -> ThreadingHTTPServer:
     class RequestHandler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
             headers: dict[str, list[str]] = {}
             for name, value in self.headers.items():
                 headers.setdefault(name, []).append(value)
-            status, response_headers, body = api.invoke(
-                self.command, self.path, headers, self.rfile.read(length) if length else b""
-            )
+            try:
+                length = body_length(self.headers.get("Content-Length"))
+            except BadRequestHead as bad:
+                # The body cannot be found on this connection: answer, then close it.
+                origin = next(iter(headers.get("Origin") or []), None)
+                status, response_headers, text = unrouted_response(
+                    bad.status, bad.code, bad.message, origin
+                )
+                body = text.encode()
+                self.close_connection = True
+            else:
+                status, response_headers, body = api.invoke(
+                    self.command, self.path, headers, self.rfile.read(length) if length else b""
+                )
             self.send_response(status)
             for name, value in response_headers.items():
                 self.send_header(name, value)

@@ -26,7 +26,7 @@ def _migrate() -> MigrationOutcome:
     database_url = ""
     try:
         database_url = database_settings().database_url.reveal()
-        applied = apply_migrations(database_url, MIGRATIONS_DIR)
+        applied = apply_migrations(database_url, MIGRATIONS_DIR, on_stale_lock=logger.warning)
     except Exception as error:
         logger.error("migrations failed", extra={"error_type": type(error).__name__})
         reason = f"{type(error).__name__}: {error}"

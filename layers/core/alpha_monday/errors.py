@@ -18,6 +18,10 @@ class DatabaseUnavailable(AlphaMondayError):
     """The database cannot be reached (connect refused, timed out, connection lost)."""
 
 
+class MigrationsLocked(AlphaMondayError):
+    """Another migration is running (its session holds the lock) and did not finish in time."""
+
+
 class BatchAlreadyExists(AlphaMondayError):
     """A batch for this run_date exists already; the existing batch is left untouched."""
 

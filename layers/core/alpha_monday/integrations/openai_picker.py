@@ -12,7 +12,7 @@ import json
 
 import httpx
 import openai
-from openai.types.chat import ChatCompletionMessageParam
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import ValidationError
 
@@ -125,6 +125,17 @@ def _rejection(attempt: PickerAttempt) -> list[ChatCompletionMessageParam]:
     ]
 
 
+# An answer is kept as received, up to this much (a hostile service could send megabytes).
+KEPT_ANSWER_CHARACTERS = 65_536
+
+
+def kept_text(text: str) -> str:
+    if len(text) <= KEPT_ANSWER_CHARACTERS:
+        return text
+    cut = len(text) - KEPT_ANSWER_CHARACTERS
+    return f"{text[:KEPT_ANSWER_CHARACTERS]}[... {cut} more characters not kept]"
+
+
 class OpenAIPicker:
     def __init__(
         self,
@@ -171,7 +182,7 @@ class OpenAIPicker:
             attempts.append(earlier)
             messages.extend(_rejection(earlier))
         while len(attempts) <= self._max_reasks:
-            answer = pending or self._ask(messages)
+            answer = pending or self._ask(messages, attempts)
             pending = None
             try:
                 picks, problems = self._review(
@@ -196,9 +207,14 @@ class OpenAIPicker:
             + "; ".join(attempts[-1].problems)
         )
 
-    def _ask(self, messages: list[ChatCompletionMessageParam]) -> PickerAttempt:
+    def _ask(
+        self, messages: list[ChatCompletionMessageParam], attempts: list[PickerAttempt]
+    ) -> PickerAttempt:
+        """One answer of the model. An answer that is no usable completion (a refusal, a
+        cut-off, a filtered or empty one, a proxy's HTML page) is kept in `attempts`, as
+        received, before its named error is raised."""
         try:
-            completion = self._client.chat.completions.create(
+            raw = self._client.chat.completions.with_raw_response.create(
                 model=self.model,
                 messages=messages,
                 response_format=RESPONSE_FORMAT,
@@ -212,13 +228,47 @@ class OpenAIPicker:
         except openai.APIError as error:
             # The SDK's message has no key; the status says what happened.
             raise PickerUnavailable(f"OpenAI API error: {type(error).__name__}") from None
+
+        def failed(error: PickerError, model: str | None = None) -> PickerError:
+            attempts.append(
+                PickerAttempt(raw_output=kept_text(raw.text), problems=(str(error),), model=model)
+            )
+            return error
+
+        try:
+            completion = raw.parse()
+        except ValueError:  # a JSON content type with a body that is not JSON
+            completion = None
+        if not isinstance(completion, ChatCompletion) or any(
+            choice.message is None for choice in completion.choices or ()
+        ):
+            content_type = raw.headers.get("content-type", "no content type")
+            raise failed(
+                PickerUnavailable(
+                    f"OpenAI answered HTTP {raw.status_code} with a body that is not a chat "
+                    f"completion ({content_type})"
+                )
+            )
+        if not completion.choices:
+            # Some OpenAI-compatible services answer a filtered request with no choice.
+            raise failed(
+                PickerRefused("the model's answer has no choices (filtered by the service?)"),
+                completion.model,
+            )
         choice = completion.choices[0]
         if choice.finish_reason == "length":
-            raise PickerOutputTruncated("the model's answer hit the token limit")
+            raise failed(
+                PickerOutputTruncated("the model's answer hit the token limit"), completion.model
+            )
         if choice.finish_reason == "content_filter":
-            raise PickerRefused("the model's answer was stopped by the content filter")
+            raise failed(
+                PickerRefused("the model's answer was stopped by the content filter"),
+                completion.model,
+            )
         if choice.message.refusal:
-            raise PickerRefused(f"the model refused: {choice.message.refusal}")
+            raise failed(
+                PickerRefused(f"the model refused: {choice.message.refusal}"), completion.model
+            )
         return PickerAttempt(raw_output=choice.message.content or "", model=completion.model)
 
     @staticmethod
