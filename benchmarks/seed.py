@@ -11,7 +11,7 @@ import psycopg
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
-from alpha_monday.db.models import CheckpointRecord, NewBatch, NewPick, NewPickMetric
+from alpha_monday.domain.model import CheckpointRecord, NewBatch, NewPick, NewPickMetric
 from alpha_monday_local import embedded_db
 from alpha_monday_local.paths import PGDATA_DIR
 

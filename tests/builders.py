@@ -10,7 +10,7 @@ import psycopg
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.models import (
+from alpha_monday.domain.model import (
     BatchDetail,
     BatchOrigin,
     BatchStatus,

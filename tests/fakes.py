@@ -92,7 +92,7 @@ class FakeSource:
         self.calls: list[str] = []
 
     def daily_closes(self, symbol: str) -> dict[date, Decimal]:
-        from alpha_monday.errors import MarketDataUnknownSymbol
+        from alpha_monday.domain.errors import MarketDataUnknownSymbol
 
         self.calls.append(symbol)
         if symbol not in self.series:

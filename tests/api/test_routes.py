@@ -15,7 +15,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import close_connection
-from alpha_monday.db.models import NewPickSkip
+from alpha_monday.domain.model import NewPickSkip
 from tests.api.conftest import Call
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
@@ -239,13 +239,13 @@ def test_health_is_503_with_the_same_shape_when_the_database_is_down(
 def test_unexpected_failure_is_a_json_500_without_internals(
     call_api: Call, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a domain function that blows up with internal details in its message
-    from alpha_monday.domain import reads
+    # Given a read that blows up with internal details in its message
+    from alpha_monday.db.views import PublishedViews
 
-    def explode() -> None:
+    def explode(_: PublishedViews) -> None:
         raise RuntimeError("password=hunter2 at /var/task/secret.py")
 
-    monkeypatch.setattr(reads, "latest_batch", explode)
+    monkeypatch.setattr(PublishedViews, "latest_batch", explode)
     # When the route is called
     response = call_api("/latest")
     # Then the client gets a generic JSON 500
@@ -284,7 +284,7 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
 ) -> None:
     # Given a computed day where NVDA was lost and AAPL's 2:1 split was confirmed
     from alpha_monday.db.checkpoints import record_checkpoint
-    from alpha_monday.db.models import NewPickSkip, NewSplitAdjustment
+    from alpha_monday.domain.model import NewPickSkip, NewSplitAdjustment
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
     aapl, _, nvda = detail.picks
@@ -316,14 +316,16 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
 
 
 def test_cors_allows_only_configured_origins(database_url: str) -> None:
-    from alpha_monday.api.resolver import create_app
+    from alpha_monday.api.app import create_app
     from alpha_monday.config import load_api_settings
+    from alpha_monday.db.connection import get_connection
     from alpha_monday_local.lambda_context import LocalLambdaContext
     from alpha_monday_local.server import proxy_event
 
     # Given the API built for two origins
     app = create_app(
-        load_api_settings({"CORS_ALLOW_ORIGINS": "https://a.example,https://b.example"})
+        load_api_settings({"CORS_ALLOW_ORIGINS": "https://a.example,https://b.example"}),
+        get_connection,
     )
 
     def origin_header(origin: str) -> str | None:

@@ -12,8 +12,8 @@ from scipy import stats
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.models import BatchOrigin
 from alpha_monday.db.track_record import scored_picks
+from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.query_counter import CountingCursor, statements_during
 from tests.api.conftest import Call
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch

@@ -20,7 +20,7 @@ import pytest
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday.db.models import BatchOrigin
+from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.paths import PROJECT_ROOT
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch, skipped_checkpoint
 

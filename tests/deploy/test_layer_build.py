@@ -39,7 +39,7 @@ def test_a_read_handler_loads_from_the_bytecode_without_writing_any(layer: Path)
     # Given the layer on a path nothing may be written to (-B), as on Lambda's /opt
     script = (
         "import sys, app\n"
-        "resolver = sys.modules['alpha_monday.api.resolver']\n"
+        "resolver = sys.modules['alpha_monday.api.app']\n"
         "print(resolver.__spec__.cached)\n"
     )
     ran = subprocess.run(

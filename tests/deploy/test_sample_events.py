@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from alpha_monday.errors import InvalidRunInput
+from alpha_monday.domain.errors import InvalidRunInput
 from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import (
     CheckpointTask,

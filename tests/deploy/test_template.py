@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alpha_monday_local.template import functions, handler_file, load_handler
+from alpha_monday_local.template import functions, handler_file, load_module
 
 Template = dict[str, Any]
 
@@ -175,7 +175,8 @@ def test_each_function_may_read_exactly_the_secrets_its_code_reads(
 ) -> None:
     for name, properties in functions(template).items():
         # What the code reads: a workflow handler declares what its step uses.
-        needs = getattr(load_handler(properties), "needs", frozenset())
+        step = getattr(load_module(properties), "step", None)
+        needs = step.needs if step is not None else frozenset()
         database = (
             "ReadOnlyDatabaseUrlParameterName"
             if name in READ_FUNCTIONS

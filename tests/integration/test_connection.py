@@ -13,7 +13,7 @@ from alpha_monday.db.connection import (
     close_connection,
     get_connection,
 )
-from alpha_monday.errors import DatabaseUnavailable
+from alpha_monday.domain.errors import DatabaseUnavailable
 
 
 def test_connection_is_reused_across_calls(database_url: str) -> None:

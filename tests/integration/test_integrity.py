@@ -13,7 +13,8 @@ from psycopg import errors as pg_errors
 from alpha_monday.db.batches import create_batch, get_batch_detail, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
-from alpha_monday.errors import BatchAlreadyExists, BatchNotActive
+from alpha_monday.db.translate import BATCH_NOT_ACTIVE_SQLSTATE
+from alpha_monday.domain.errors import BatchAlreadyExists
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch
 
 
@@ -143,8 +144,10 @@ def test_checkpoint_on_a_finished_batch_is_refused_by_the_database(
     detail = create_batch(conn, new_batch())
     assert set_batch_status(conn, detail.batch.id, status, from_status="active")  # type: ignore[arg-type]
     # When a checkpoint is written for it, through the repository or by raw SQL
-    with pytest.raises(BatchNotActive, match=f"is {status}"):
+    # (the step's handler translates the SQLSTATE into BatchNotActive)
+    with pytest.raises(psycopg.Error, match=f"is {status}") as refused:
         record_checkpoint(conn, computed_checkpoint(detail, FIRST_MONDAY))
+    assert refused.value.sqlstate == BATCH_NOT_ACTIVE_SQLSTATE
     with pytest.raises(psycopg.Error, match="only be written for an active batch"):
         conn.execute(
             "INSERT INTO checkpoints (id, batch_id, checkpoint_date, status, skip_reason)"

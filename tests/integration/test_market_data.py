@@ -13,14 +13,15 @@ import pytest
 
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.connection import get_connection
+from alpha_monday.db.prices import PostgresPriceCache
 from alpha_monday.domain.calendar import MARKET_TIMEZONE
-from alpha_monday.domain.market_data import MarketData
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataInvalidClose,
     MarketDataNotReady,
     MarketDataRateLimited,
     MarketDataUnavailable,
 )
+from alpha_monday.domain.market_data import MarketData
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from alpha_monday.integrations.rate_limit import CallLimiter
 from tests.fake_alpha_vantage import INTRADAY_DISCOUNT, FakeAlphaVantage, serving
@@ -75,7 +76,9 @@ def market(database_url: str, alpha_vantage: FakeAlphaVantage, clock: Clock) -> 
             today=lambda: clock.now.date(),  # noqa: PLW0108 - the clock moves
         )
         source = AlphaVantageSource("sentinel-key", 5, base_url=alpha_vantage.url)
-        return MarketData(get_connection, source, limiter, now=clock, final_margin=MARGIN)
+        return MarketData(
+            PostgresPriceCache(get_connection), source, limiter, now=clock, final_margin=MARGIN
+        )
 
     return build
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
-from alpha_monday.errors import MigrationsLocked
+from alpha_monday.domain.errors import MigrationsLocked
 
 pytestmark = pytest.mark.slow
 

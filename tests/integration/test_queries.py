@@ -12,7 +12,7 @@ from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, l
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event, list_events
 from alpha_monday.db.prices import cached_closes, store_closes
-from alpha_monday.errors import BatchNotFound
+from alpha_monday.domain.errors import BatchNotFound
 from alpha_monday_local.query_counter import CountingCursor, statements_during
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 

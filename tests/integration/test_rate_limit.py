@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from alpha_monday.db.call_budget import calls_per_day
-from alpha_monday.errors import MarketDataRateLimited
+from alpha_monday.domain.errors import MarketDataRateLimited
 from alpha_monday.integrations.rate_limit import CallLimiter
 
 DAY = date(2026, 11, 23)

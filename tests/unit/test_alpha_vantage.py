@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataError,
     MarketDataPremiumOnly,
     MarketDataRateLimited,

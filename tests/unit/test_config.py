@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alpha_monday.config import load_api_settings, load_database_settings
-from alpha_monday.errors import ConfigurationError
+from alpha_monday.domain.errors import ConfigurationError
 
 LAMBDA = {"AWS_LAMBDA_FUNCTION_NAME": "alpha-monday-latest"}
 

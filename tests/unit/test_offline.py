@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from alpha_monday.domain.calendar import is_session
+from alpha_monday.domain.errors import ConfigurationError, MarketDataUnknownSymbol
 from alpha_monday.domain.picks import PickRequest
-from alpha_monday.errors import ConfigurationError, MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from tests.fakes import accept_all, tickers_rejected
 

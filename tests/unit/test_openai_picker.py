@@ -9,14 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from alpha_monday.domain.picks import (
-    PROMPT_VERSION,
-    PastBatch,
-    PastPick,
-    PickerAttempt,
-    PickRequest,
-)
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataRateLimited,
     PickerAuthenticationFailed,
     PickerCheckInterrupted,
@@ -25,6 +18,13 @@ from alpha_monday.errors import (
     PickerOutputTruncated,
     PickerRefused,
     PickerUnavailable,
+)
+from alpha_monday.domain.picks import (
+    PROMPT_VERSION,
+    PastBatch,
+    PastPick,
+    PickerAttempt,
+    PickRequest,
 )
 from alpha_monday.integrations.openai_picker import KEPT_ANSWER_CHARACTERS, OpenAIPicker, kept_text
 from tests.fake_openai import FakeOpenAI

@@ -8,7 +8,7 @@ from datetime import time
 import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
-from alpha_monday.errors import ConfigurationError
+from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.providers import announce_offline, build_market_data, build_picker

@@ -8,8 +8,8 @@ from datetime import date
 import httpx
 import pytest
 
+from alpha_monday.domain.errors import AlphaMondayError
 from alpha_monday.domain.picks import PickRequest
-from alpha_monday.errors import AlphaMondayError
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.observability import logger

@@ -8,8 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from alpha_monday.db.models import Checkpoint
 from alpha_monday.domain import skip_reasons
+from alpha_monday.domain.model import Checkpoint
 from alpha_monday.domain.prices import close_problem
 from alpha_monday.domain.schedule import (
     checkpoint_date,

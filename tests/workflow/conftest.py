@@ -20,6 +20,7 @@ import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.domain.calendar import market_date, market_instant_utc
+from alpha_monday.domain.errors import MarketDataUnknownSymbol
 from alpha_monday.domain.market_data import DailyCloseSource, DailySeries
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
@@ -32,10 +33,9 @@ from alpha_monday.domain.picks import (
     TickerCheck,
 )
 from alpha_monday.domain.splits import Split
-from alpha_monday.errors import MarketDataUnknownSymbol
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
+from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock
 from alpha_monday_local.template import Handler, functions, load_handler
@@ -177,10 +177,9 @@ def run_weekly(database_url: str) -> RunWeekly:
         factory = workflow_factory(
             clock, source=chosen_source, picker=picker, daily_limit=daily_limit
         )
-        with using_factory(factory):
-            report = LocalWorkflow(clock=clock).run(
-                execution_input or {"run_date": run_date.isoformat()}
-            )
+        report = LocalWorkflow(clock=clock, factory=factory).run(
+            execution_input or {"run_date": run_date.isoformat()}
+        )
         return WeeklyRun(report=report, clock=clock, source=chosen_source)
 
     return run
@@ -259,7 +258,7 @@ CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "GeneratePicks",
 
 
 @pytest.fixture
-def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
+def invoke(database_url: str, template: dict[str, Any]) -> Any:
     """Call a function's handler from template.yaml, with offline providers after June 1st."""
     handlers: dict[str, Handler] = {}
     factory = DependencyFactory(
@@ -272,11 +271,10 @@ def invoke(database_url: str, template: dict[str, Any]) -> Iterator[Any]:
 
     def call(function: str, event: dict[str, Any]) -> dict[str, Any]:
         if function not in handlers:
-            handlers[function] = load_handler(functions(template)[function])
+            handlers[function] = load_handler(functions(template)[function], factory)
         return handlers[function](event, LocalLambdaContext(function, "test"))
 
-    with using_factory(factory):
-        yield call
+    return call
 
 
 def new_batch(invoke: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from alpha_monday import errors
+from alpha_monday.domain import errors
 from alpha_monday_local.paths import PROJECT_ROOT
 from alpha_monday_local.sfn_runner import STATE_MACHINE_RESOURCE
 from alpha_monday_local.statelint_check import lint_definition
@@ -76,7 +76,7 @@ def test_error_names_are_exception_classes_of_the_code(states: dict[str, Any]) -
     assert names
     for name in names:
         assert isinstance(getattr(errors, name, None), type), (
-            f"{name} is not in alpha_monday.errors"
+            f"{name} is not in alpha_monday.domain.errors"
         )
 
 

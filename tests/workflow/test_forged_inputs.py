@@ -12,7 +12,11 @@ import pytest
 
 from alpha_monday.config import load_market_settings
 from alpha_monday.db.batches import set_batch_status
-from alpha_monday.errors import BatchNotResumable, CheckpointNotInSchedule, CloseMissingRefused
+from alpha_monday.domain.errors import (
+    BatchNotResumable,
+    CheckpointNotInSchedule,
+    CloseMissingRefused,
+)
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday.workflow.generate_picks import resume_batch
@@ -168,7 +172,7 @@ def test_of_two_concurrent_resumes_one_wins_and_the_loser_fails_nothing(
                 connection=lambda: own,
                 market_settings=lambda: load_market_settings({}),
                 picker=ScriptedPicker(),
-            ).for_step()
+            ).for_step(frozenset({"market", "picker"}))
             start.wait()
             try:
                 outcomes[execution] = resume_batch(UUID(batch_id), execution, deps)

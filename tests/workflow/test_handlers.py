@@ -11,7 +11,12 @@ import pytest
 
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
-from alpha_monday.errors import BatchIncomplete, BatchNotActive, InvalidRunDate, InvalidRunInput
+from alpha_monday.domain.errors import (
+    BatchIncomplete,
+    BatchNotActive,
+    InvalidRunDate,
+    InvalidRunInput,
+)
 from alpha_monday.workflow.generate_picks import resolve_run_date
 from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import GeneratePicksTask
@@ -239,7 +244,7 @@ def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
     function: str, missing: str, template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from alpha_monday.config import reset_settings_cache
-    from alpha_monday.errors import ConfigurationError
+    from alpha_monday.domain.errors import ConfigurationError
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", function)
     # A fresh container: the read handlers' shared module is imported anew.

@@ -15,9 +15,13 @@ import pytest
 from alpha_monday import business_metrics
 from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.events import list_events
+from alpha_monday.domain.errors import (
+    DatabaseUnavailable,
+    MarketDataRateLimited,
+    PickerInvalidOutput,
+)
 from alpha_monday.domain.market_data import DailySeries
 from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
-from alpha_monday.errors import DatabaseUnavailable, MarketDataRateLimited, PickerInvalidOutput
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.workflow import generate_picks
@@ -137,8 +141,8 @@ def _sweeper_event(status: str = "TIMED_OUT") -> dict[str, Any]:
     return event
 
 
-def _handler(template: dict[str, Any], name: str) -> Any:
-    handler = load_handler(functions(template)[name])
+def _handler(template: dict[str, Any], name: str, factory: Any = None) -> Any:
+    handler = load_handler(functions(template)[name], factory)
     return lambda event: handler(event, LocalLambdaContext(name, "test"))
 
 
@@ -161,13 +165,12 @@ def _generate(invoke: Any) -> dict[str, Any]:
 def generate(database_url: str, template: dict[str, Any]) -> Any:
     from datetime import UTC, datetime
 
-    from alpha_monday.workflow.dependencies import using_factory
     from alpha_monday_local.sfn_runner import SimulatedClock
     from tests.workflow.conftest import workflow_factory
 
     clock = SimulatedClock(datetime(2026, 6, 20, tzinfo=UTC))
-    with using_factory(workflow_factory(clock, picker=ScriptedPicker())):
-        yield _handler(template, "GeneratePicksFunction")
+    factory = workflow_factory(clock, picker=ScriptedPicker())
+    return _handler(template, "GeneratePicksFunction", factory)
 
 
 def test_the_sweeper_fails_the_batch_of_an_execution_that_timed_out_after_its_commit(

@@ -12,8 +12,8 @@ import psycopg
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.events import list_events
-from alpha_monday.db.models import BatchDetail, Checkpoint
-from alpha_monday.errors import MarketDataUnavailable
+from alpha_monday.domain.errors import MarketDataUnavailable
+from alpha_monday.domain.model import BatchDetail, Checkpoint
 from alpha_monday.integrations.offline import SyntheticMarket
 from alpha_monday_local.sfn_runner import SimulatedClock
 from tests.workflow.conftest import (

@@ -12,13 +12,13 @@ import psycopg
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.events import list_events
-from alpha_monday.db.models import Checkpoint
-from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataPremiumOnly,
     MarketDataRateLimited,
     MarketDataUnavailable,
 )
+from alpha_monday.domain.model import Checkpoint
+from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
 from alpha_monday.integrations.offline import SyntheticMarket
 from alpha_monday_local.sfn_runner import SimulatedClock
 from tests.workflow.conftest import (

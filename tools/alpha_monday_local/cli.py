@@ -17,7 +17,7 @@ import psycopg
 
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations, rollback_migrations
 from alpha_monday.domain.dates import parse_iso_date
-from alpha_monday.errors import AlphaMondayError, DatabaseUnavailable
+from alpha_monday.domain.errors import AlphaMondayError, DatabaseUnavailable
 from alpha_monday_local import embedded_db, openapi
 from alpha_monday_local.paths import PGDATA_DIR
 from alpha_monday_local.template import load_template

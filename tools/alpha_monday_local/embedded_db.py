@@ -16,7 +16,7 @@ import psutil
 import psycopg
 from psycopg import sql
 
-from alpha_monday.errors import DatabaseUnavailable
+from alpha_monday.domain.errors import DatabaseUnavailable
 
 DATABASE_NAME = "alpha_monday"
 FAST_SHUTDOWN_SECONDS = 10

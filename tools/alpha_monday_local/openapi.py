@@ -11,6 +11,6 @@ OPENAPI_PATH = SHARED_DIR / "openapi.json"
 
 def render() -> str:
     # Imported here: building the resolver reads the API settings.
-    from alpha_monday.api.resolver import openapi_document  # noqa: PLC0415
+    from alpha_monday.api.openapi import openapi_document  # noqa: PLC0415
 
     return json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"

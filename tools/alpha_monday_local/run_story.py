@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from alpha_monday.db.models import BatchDetail
+from alpha_monday.domain.model import BatchDetail
 from alpha_monday.domain.schedule import final_checkpoint
 from alpha_monday_local.sfn_runner import ExecutionReport, HistoryEvent
 

@@ -17,13 +17,13 @@ from alpha_monday.db.batches import (
     get_batch_detail,
 )
 from alpha_monday.db.connection import get_connection
-from alpha_monday.db.models import BatchDetail
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import market_date, market_instant_utc
-from alpha_monday.errors import BatchNotFound, BatchNotResumable
+from alpha_monday.domain.errors import BatchNotFound, BatchNotResumable
+from alpha_monday.domain.model import BatchDetail
 from alpha_monday.integrations.offline import WALK_START
 from alpha_monday.integrations.providers import utc_now
-from alpha_monday.workflow.dependencies import DependencyFactory, using_factory
+from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday.workflow.failures import record_run_failure
 from alpha_monday_local.sfn_runner import (
     ExecutionReport,
@@ -117,11 +117,8 @@ def run_week(
         if resume_batch_id
         else {"run_date": run_date.isoformat()}
     )
-    with using_factory(local_factory(clock)):
-        report = LocalWorkflow(on_event=on_event, clock=clock).run(
-            execution_input, execution_name=local_execution_name()
-        )
-    return report
+    workflow = LocalWorkflow(on_event=on_event, clock=clock, factory=local_factory(clock))
+    return workflow.run(execution_input, execution_name=local_execution_name())
 
 
 def batch_to_resume(batch_id: UUID) -> BatchDetail:

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from alpha_monday.api.resolver import unrouted_response
+from alpha_monday.api.app import unrouted_response
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.template import ApiRoute, Handler, api_routes, functions, load_handler
 

@@ -27,12 +27,15 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import PROJECT_ROOT
 from alpha_monday_local.template import Handler, functions, load_handler, load_template
+
+if TYPE_CHECKING:
+    from alpha_monday.workflow.dependencies import DependencyFactory
 
 REGION = "us-east-1"
 STATE_MACHINE_RESOURCE = "WeeklyRunStateMachine"
@@ -115,8 +118,11 @@ class LocalWorkflow:
         template: dict[str, Any] | None = None,
         on_event: Callable[[HistoryEvent], None] | None = None,
         clock: SimulatedClock | None = None,
+        factory: DependencyFactory | None = None,
     ) -> None:
         self.template = template or load_template()
+        # The dependencies every Task's step is given (None: each function's own default).
+        self.factory = factory
         self.on_event = on_event or (lambda _: None)
         self.clock = clock or SimulatedClock(datetime.now(UTC))
         self._handlers: dict[str, Handler] = {}
@@ -226,7 +232,7 @@ class LocalWorkflow:
             logical_id = value["Fn::GetAtt"][0]
             properties = template_functions[logical_id]
             if logical_id not in self._handlers:
-                self._handlers[logical_id] = load_handler(properties)
+                self._handlers[logical_id] = load_handler(properties, self.factory)
             arn = lambda_client.create_function(
                 FunctionName=logical_id,
                 Runtime="python3.11",

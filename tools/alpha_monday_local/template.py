@@ -7,11 +7,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from alpha_monday_local.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from alpha_monday.workflow.dependencies import DependencyFactory
 
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 
@@ -61,16 +65,29 @@ def handler_file(properties: dict[str, Any]) -> tuple[Path, str]:
     return PROJECT_ROOT / properties["CodeUri"] / f"{module.replace('.', '/')}.py", function
 
 
-def load_handler(properties: dict[str, Any]) -> Handler:
-    """Import a function's handler from its file, as the Lambda runtime would."""
-    path, function = handler_file(properties)
+def load_module(properties: dict[str, Any]) -> ModuleType:
+    """Import a function's file, as the Lambda runtime would."""
+    path, _ = handler_file(properties)
     module_name = f"lambda_function_{path.parent.name}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    handler: Handler = getattr(module, function)
+    return module
+
+
+def load_handler(properties: dict[str, Any], factory: DependencyFactory | None = None) -> Handler:
+    """A function's handler as the Lambda runtime would load it; for a workflow function
+    given a `factory`, the same step's handler with the dependencies that factory makes."""
+    # Imported here: the local read server loads no workflow code.
+    from alpha_monday.workflow.handler import WorkflowStep  # noqa: PLC0415
+
+    module = load_module(properties)
+    step = getattr(module, "step", None)
+    if factory is not None and isinstance(step, WorkflowStep):
+        return step.handler(factory)
+    handler: Handler = getattr(module, handler_file(properties)[1])
     return handler
 
 

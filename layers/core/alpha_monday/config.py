@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
-from alpha_monday.errors import ConfigurationError
+from alpha_monday.domain.errors import ConfigurationError
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 

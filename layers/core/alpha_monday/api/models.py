@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from alpha_monday.db import models as db
+from alpha_monday.domain import model as domain
 from alpha_monday.domain.track_record import Record, TrackRecord
 
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
@@ -56,7 +56,7 @@ class SplitAdjustmentOut(ApiModel):
 class PickOut(ApiModel):
     id: UUID = Field(description="the pick's id", examples=[PICK_ID_EXAMPLE])
     ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
-    action: db.PickAction = Field(
+    action: domain.PickAction = Field(
         description="BUY: the model expects the stock to beat the benchmark over the "
         "fortnight; SELL: to trail it",
         examples=["SELL"],
@@ -112,7 +112,7 @@ class CheckpointOut(ApiModel):
     checkpoint_date: date = Field(
         description="the day (New York) this checkpoint records", examples=["2026-06-02"]
     )
-    status: db.CheckpointStatus = Field(
+    status: domain.CheckpointStatus = Field(
         description="`computed` (closes and returns) or `skipped` (see skip_reason)",
         examples=["computed"],
     )
@@ -149,7 +149,7 @@ class BatchOut(ApiModel):
     created_at: datetime = Field(
         description="when the picks were recorded", examples=["2026-06-01T12:00:03Z"]
     )
-    status: db.BatchStatus = Field(
+    status: domain.BatchStatus = Field(
         description="`active` while tracked, `completed` after day 14, `failed` on an "
         "unrecoverable error",
         examples=["completed"],
@@ -162,7 +162,7 @@ class BatchOut(ApiModel):
     prompt_version: str | None = Field(
         description="the version of the prompt the model was given", examples=["2026-11-22.2"]
     )
-    origin: db.BatchOrigin = Field(
+    origin: domain.BatchOrigin = Field(
         description="`live`: the picks were committed by the real model and market data "
         "before the market opened (09:30 New York) on run_date; `retrospective`: made later "
         "(a manual run for a past Monday: the model may already know what happened); "
@@ -183,7 +183,7 @@ class BatchDetailOut(BatchOut):
 
 class PickBriefOut(ApiModel):
     ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
-    action: db.PickAction = Field(description="BUY or SELL (see PickOut)", examples=["BUY"])
+    action: domain.PickAction = Field(description="BUY or SELL (see PickOut)", examples=["BUY"])
 
 
 class LatestReturnsOut(ApiModel):
@@ -212,11 +212,11 @@ class BatchListOut(ApiModel):
     )
 
 
-def _metrics(checkpoint: db.Checkpoint) -> list[PickMetricOut]:
+def _metrics(checkpoint: domain.Checkpoint) -> list[PickMetricOut]:
     return [PickMetricOut.model_validate(m, from_attributes=True) for m in checkpoint.metrics]
 
 
-def batch_detail_out(detail: db.BatchDetail) -> BatchDetailOut:
+def batch_detail_out(detail: domain.BatchDetail) -> BatchDetailOut:
     return BatchDetailOut.model_validate(
         {
             **detail.batch.model_dump(),
@@ -250,7 +250,7 @@ def batch_detail_out(detail: db.BatchDetail) -> BatchDetailOut:
     )
 
 
-def batch_list_out(page: db.BatchPage) -> BatchListOut:
+def batch_list_out(page: domain.BatchPage) -> BatchListOut:
     # One validation reading the summaries' attributes (their extra ones, like a pick's id,
     # are left out): the page was validated as it came from the database.
     return BatchListOut.model_validate(
@@ -288,7 +288,7 @@ class PickScoreOut(ApiModel):
     batch_id: UUID = Field(description="the pick's batch", examples=[BATCH_ID_EXAMPLE])
     run_date: date = Field(description="its batch's Monday", examples=["2026-06-01"])
     ticker: str = Field(description="the pick's ticker", examples=["NVDA"])
-    action: db.PickAction = Field(description="BUY or SELL", examples=["BUY"])
+    action: domain.PickAction = Field(description="BUY or SELL", examples=["BUY"])
     vs_benchmark_pct: DecimalString = Field(
         description="its score at its last computed checkpoint. " + RETURN_NOTE,
         examples=["4.210000"],
@@ -296,7 +296,7 @@ class PickScoreOut(ApiModel):
 
 
 class ActionSplitOut(ApiModel):
-    action: db.PickAction = Field(description="BUY or SELL", examples=["SELL"])
+    action: domain.PickAction = Field(description="BUY or SELL", examples=["SELL"])
     picks: int = Field(description="scored picks with this action", examples=[12])
     hits: int = Field(
         description="of them, how many beat (BUY) or trailed (SELL) SPY", examples=[7]
@@ -359,7 +359,7 @@ class ModelRecordOut(RecordOut):
 
 
 class TrackRecordOut(ApiModel):
-    origins: list[db.BatchOrigin] = Field(
+    origins: list[domain.BatchOrigin] = Field(
         description="the origins counted (see a batch's `origin`)", examples=[["live"]]
     )
     overall: RecordOut = Field(description="every completed batch of those origins")
@@ -373,7 +373,9 @@ def _record_fields(record: Record) -> dict[str, Any]:
     }
 
 
-def track_record_out(origins: tuple[db.BatchOrigin, ...], record: TrackRecord) -> TrackRecordOut:
+def track_record_out(
+    origins: tuple[domain.BatchOrigin, ...], record: TrackRecord
+) -> TrackRecordOut:
     return TrackRecordOut.model_validate(
         {
             "origins": list(origins),

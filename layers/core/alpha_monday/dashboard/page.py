@@ -9,7 +9,7 @@ from decimal import Decimal
 from html import escape
 
 from alpha_monday.dashboard.charts import line_chart
-from alpha_monday.db.models import BatchDetail, BatchOrigin, BatchPage, BatchSummary
+from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage, BatchSummary
 from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint
 from alpha_monday.domain.track_record import Interval, Record, TrackRecord, mean_return
 

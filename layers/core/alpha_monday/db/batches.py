@@ -13,7 +13,8 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from alpha_monday.db.events import append_event
-from alpha_monday.db.models import (
+from alpha_monday.domain.errors import BatchAlreadyExists, BatchNotFound
+from alpha_monday.domain.model import (
     Batch,
     BatchDetail,
     BatchPage,
@@ -23,8 +24,6 @@ from alpha_monday.db.models import (
     Pick,
     PickMetric,
 )
-from alpha_monday.db.translate import translated_database_errors
-from alpha_monday.errors import BatchAlreadyExists, BatchNotFound
 
 _BATCH_COLUMNS = (
     "b.id, b.created_at, b.run_date, b.benchmark_symbol, b.benchmark_initial_price, "
@@ -284,7 +283,7 @@ def create_batch(
     """
     batch_id = uuid4()
     try:
-        with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
+        with conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO batches (id, execution_name, run_date, benchmark_symbol,"
                 " benchmark_initial_price, status, model, origin, prompt_version)"

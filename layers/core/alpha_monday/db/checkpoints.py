@@ -6,8 +6,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from alpha_monday.db.models import CheckpointRecord
-from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.model import CheckpointRecord
 
 # A computed checkpoint is never downgraded to skipped by a later, less lucky run.
 _UPSERT_CHECKPOINT_SQL = """
@@ -64,7 +63,7 @@ def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUI
     and the record only says it was skipped (the computed one stays). The database refuses
     a checkpoint for a batch that is not active (BatchNotActive).
     """
-    with translated_database_errors(), conn.transaction(), conn.cursor() as cursor:
+    with conn.transaction(), conn.cursor() as cursor:
         row = cursor.execute(
             _UPSERT_CHECKPOINT_SQL,
             (

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import pq
 
 from alpha_monday.config import database_settings
-from alpha_monday.errors import DatabaseUnavailable
+from alpha_monday.domain.errors import DatabaseUnavailable
 
 RECHECK_AFTER_IDLE_SECONDS = 1.0
 

@@ -9,7 +9,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from alpha_monday.db.models import Event
+from alpha_monday.domain.model import Event
 
 
 def append_event(

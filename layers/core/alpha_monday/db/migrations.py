@@ -19,7 +19,7 @@ from typing import Any
 
 from yoyo import get_backend, read_migrations
 
-from alpha_monday.errors import MigrationsLocked
+from alpha_monday.domain.errors import MigrationsLocked
 
 # A link to the project's top-level migrations/, so the layer ships the very same files.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

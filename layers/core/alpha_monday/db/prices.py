@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
+
+from alpha_monday.db.events import append_event
 
 # A row is read as a close only if it was fetched once that session was over (+ margin):
 # the same rule the writer applies, checked again where the value is used.
@@ -58,3 +60,34 @@ def store_closes(
             (source, symbol, fetched_at, list(closes.keys()), list(closes.values())),
         )
     return len(closes)
+
+
+class PostgresPriceCache:
+    """The domain's PriceCache on the `prices` table; refused bars become `price_rejected`
+    events."""
+
+    def __init__(self, connection: Callable[[], psycopg.Connection]) -> None:
+        self._connection = connection
+
+    def final_closes(
+        self, source_id: str, symbols: list[str], trading_date: date, margin: timedelta
+    ) -> dict[str, Decimal]:
+        return cached_closes(self._connection(), source_id, symbols, trading_date, margin)
+
+    def store(
+        self, source_id: str, symbol: str, closes: Mapping[date, Decimal], fetched_at: datetime
+    ) -> None:
+        store_closes(self._connection(), source_id, symbol, closes, fetched_at)
+
+    def record_rejected(self, source_id: str, symbol: str, day: date, reason: str) -> None:
+        append_event(
+            self._connection(),
+            None,
+            "price_rejected",
+            {
+                "source": source_id,
+                "symbol": symbol,
+                "trading_date": day.isoformat(),
+                "reason": reason,
+            },
+        )

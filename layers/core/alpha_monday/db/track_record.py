@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import psycopg
 from psycopg.rows import class_row
 
-from alpha_monday.db.models import BatchOrigin, ScoredPick
+from alpha_monday.domain.model import BatchOrigin, ScoredPick
 
 _SCORED_PICKS_SQL = """
 SELECT b.id AS batch_id, b.run_date, b.model, b.prompt_version, p.ticker, p.action,

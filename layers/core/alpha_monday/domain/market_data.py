@@ -8,24 +8,20 @@ another date it is dropped with an event, for the asked date it is an error to r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-import psycopg
-
-from alpha_monday.db.events import append_event
-from alpha_monday.db.prices import cached_closes, store_closes
-from alpha_monday.domain.schedule import close_is_final
-from alpha_monday.domain.splits import Split
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataInvalidClose,
     MarketDataNotReady,
     MarketDataUnavailable,
     MarketDataUnknownSymbol,
 )
+from alpha_monday.domain.schedule import close_is_final
+from alpha_monday.domain.splits import Split
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,26 @@ class DailyCloseSource(Protocol):
         ...
 
 
+class PriceCache(Protocol):
+    """The shared cache of final closes, per source (reads never mix sources)."""
+
+    def final_closes(
+        self, source_id: str, symbols: list[str], trading_date: date, margin: timedelta
+    ) -> dict[str, Decimal]:
+        """The closes held for `trading_date` that were fetched once its session was over."""
+        ...
+
+    def store(
+        self, source_id: str, symbol: str, closes: Mapping[date, Decimal], fetched_at: datetime
+    ) -> None:
+        """Keep final closes of `symbol` (upserted)."""
+        ...
+
+    def record_rejected(self, source_id: str, symbol: str, day: date, reason: str) -> None:
+        """Leave a trace of a bar the sanity rules refused."""
+        ...
+
+
 class CallGate(Protocol):
     def acquire(self, symbol: str) -> int:
         """Admit one call to the source, or raise MarketDataRateLimited."""
@@ -67,14 +83,14 @@ class SessionCloses:
 class MarketData:
     def __init__(
         self,
-        connection: Callable[[], psycopg.Connection],
+        cache: PriceCache,
         source: DailyCloseSource,
         limiter: CallGate,
         *,
         now: Callable[[], datetime],
         final_margin: timedelta,
     ) -> None:
-        self._connection = connection
+        self._cache = cache
         self.source = source
         self._limiter = limiter
         self._now = now
@@ -112,9 +128,7 @@ class MarketData:
         return self.source.splits(symbol)
 
     def _cached(self, symbols: list[str], trading_date: date) -> dict[str, Decimal]:
-        return cached_closes(
-            self._connection(), self.source.source_id, symbols, trading_date, self._margin
-        )
+        return self._cache.final_closes(self.source.source_id, symbols, trading_date, self._margin)
 
     def _fetch(self, symbol: str, trading_date: date) -> Decimal:
         self._limiter.acquire(symbol)
@@ -125,32 +139,16 @@ class MarketData:
             for day, close in series.closes.items()
             if close_is_final(day, fetched_at, self._margin)
         }
-        conn = self._connection()
-        store_closes(conn, self.source.source_id, symbol, final, fetched_at)
-        self._report_rejected(conn, symbol, series, trading_date)
+        self._cache.store(self.source.source_id, symbol, final, fetched_at)
+        # A bad row for another date must not fail the fetch, nor vanish without a trace.
+        for day, reason in sorted(series.rejected.items()):
+            if day != trading_date:
+                self._cache.record_rejected(self.source.source_id, symbol, day, reason)
         if trading_date in final:
             return final[trading_date]
         if trading_date in series.rejected:
             raise MarketDataInvalidClose(symbol, series.rejected[trading_date])
         return self._explain_missing(symbol, trading_date, series, fetched_at)
-
-    def _report_rejected(
-        self, conn: psycopg.Connection, symbol: str, series: DailySeries, asked: date
-    ) -> None:
-        # A bad row for another date must not fail the fetch, nor vanish without a trace.
-        for day, reason in sorted(series.rejected.items()):
-            if day != asked:
-                append_event(
-                    conn,
-                    None,
-                    "price_rejected",
-                    {
-                        "source": self.source.source_id,
-                        "symbol": symbol,
-                        "trading_date": day.isoformat(),
-                        "reason": reason,
-                    },
-                )
 
     def _explain_missing(
         self, symbol: str, trading_date: date, series: DailySeries, fetched_at: datetime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from alpha_monday.db.models import BatchOrigin
 from alpha_monday.domain.calendar import market_instant_utc
+from alpha_monday.domain.model import BatchOrigin
 
 MARKET_OPEN = time(9, 30)
 

@@ -12,10 +12,10 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from alpha_monday.db.models import BatchDetail, Checkpoint, Pick, PickAction
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.market_data import SessionCloses
 from alpha_monday.domain.metrics import benchmark_return_pct, pick_returns
+from alpha_monday.domain.model import BatchDetail, Checkpoint, Pick, PickAction
 from alpha_monday.domain.splits import (
     Split,
     adjusted_initial_price,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from alpha_monday.db.models import Checkpoint
+from alpha_monday.domain.model import Checkpoint
 
 WEEKEND = "weekend"
 CLOSE_NEVER_PUBLISHED = "close never published"

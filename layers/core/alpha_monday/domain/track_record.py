@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import groupby
 from uuid import UUID
 
-from alpha_monday.db.models import PickAction, ScoredPick
 from alpha_monday.domain.metrics import rounded_return
+from alpha_monday.domain.model import PickAction, ScoredPick
 from alpha_monday.domain.statistics import mean_interval, p_value_mean_is_zero, wilson_interval
 
 # Intervals and p-values are estimates: 4 decimal places say all they can.

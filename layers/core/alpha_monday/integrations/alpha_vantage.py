@@ -23,15 +23,15 @@ from typing import Any
 
 import httpx
 
-from alpha_monday.domain.market_data import DailySeries
-from alpha_monday.domain.prices import close_problem
-from alpha_monday.domain.splits import Split
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     MarketDataPremiumOnly,
     MarketDataRateLimited,
     MarketDataUnavailable,
     MarketDataUnknownSymbol,
 )
+from alpha_monday.domain.market_data import DailySeries
+from alpha_monday.domain.prices import close_problem
+from alpha_monday.domain.splits import Split
 
 BASE_URL = "https://www.alphavantage.co/query"
 SERIES_KEY = "Time Series (Daily)"

@@ -18,6 +18,11 @@ from functools import cache
 
 from alpha_monday.config import running_on_lambda
 from alpha_monday.domain.calendar import is_session, market_date, market_instant_utc
+from alpha_monday.domain.errors import (
+    ConfigurationError,
+    MarketDataUnknownSymbol,
+    PickerInvalidOutput,
+)
 from alpha_monday.domain.market_data import DailySeries
 from alpha_monday.domain.picks import (
     PICKS_PER_BATCH,
@@ -30,7 +35,6 @@ from alpha_monday.domain.picks import (
     TickerCheck,
 )
 from alpha_monday.domain.splits import Split
-from alpha_monday.errors import ConfigurationError, MarketDataUnknownSymbol, PickerInvalidOutput
 
 # Each ticker's rough price level and annual volatility, so offline runs look like a market.
 PROFILES: dict[str, tuple[float, float]] = {

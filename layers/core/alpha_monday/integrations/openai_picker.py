@@ -16,16 +16,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import ValidationError
 
-from alpha_monday.domain.picks import (
-    PICKS_PER_BATCH,
-    PROMPT_VERSION,
-    PickerAttempt,
-    PickerResult,
-    PickRequest,
-    ProposedPicks,
-    TickerCheck,
-)
-from alpha_monday.errors import (
+from alpha_monday.domain.errors import (
     AlphaMondayError,
     PickerAuthenticationFailed,
     PickerCheckInterrupted,
@@ -34,6 +25,15 @@ from alpha_monday.errors import (
     PickerOutputTruncated,
     PickerRefused,
     PickerUnavailable,
+)
+from alpha_monday.domain.picks import (
+    PICKS_PER_BATCH,
+    PROMPT_VERSION,
+    PickerAttempt,
+    PickerResult,
+    PickRequest,
+    ProposedPicks,
+    TickerCheck,
 )
 
 RESPONSE_FORMAT: ResponseFormatJSONSchema = {

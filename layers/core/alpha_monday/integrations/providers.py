@@ -11,6 +11,7 @@ from functools import cache
 import psycopg
 
 from alpha_monday.config import MarketSettings, PickerSettings
+from alpha_monday.db.prices import PostgresPriceCache
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.alpha_vantage import PROVIDER, AlphaVantageSource
@@ -55,19 +56,25 @@ def build_market_data(
         sleep=sleep,
         today=lambda: now().astimezone(UTC).date(),
     )
-    if source is not None:
-        pass
-    elif settings.alpha_vantage_api_key is None:
-        announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
-        source = SyntheticMarket(now=now)
-    else:
-        source = AlphaVantageSource(
-            settings.alpha_vantage_api_key.reveal(),
-            settings.alpha_vantage_timeout_seconds,
-            base_url=settings.alpha_vantage_base_url,
-        )
+    if source is None:
+        source = _configured_source(settings, now)
     return MarketData(
-        connection, source, limiter, now=now, final_margin=settings.final_close_margin
+        PostgresPriceCache(connection),
+        source,
+        limiter,
+        now=now,
+        final_margin=settings.final_close_margin,
+    )
+
+
+def _configured_source(settings: MarketSettings, now: Callable[[], datetime]) -> DailyCloseSource:
+    if settings.alpha_vantage_api_key is None:
+        announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
+        return SyntheticMarket(now=now)
+    return AlphaVantageSource(
+        settings.alpha_vantage_api_key.reveal(),
+        settings.alpha_vantage_timeout_seconds,
+        base_url=settings.alpha_vantage_base_url,
     )
 
 

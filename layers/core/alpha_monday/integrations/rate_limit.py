@@ -9,7 +9,7 @@ import psycopg
 
 from alpha_monday.business_metrics import PROVIDER_CALLS, count
 from alpha_monday.db.call_budget import reserve_call
-from alpha_monday.errors import MarketDataRateLimited
+from alpha_monday.domain.errors import MarketDataRateLimited
 
 
 class CallLimiter:

@@ -16,14 +16,13 @@ from alpha_monday.business_metrics import (
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
-from alpha_monday.db.models import BatchDetail
-from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
+from alpha_monday.domain.errors import CloseMissingRefused
 from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.model import BatchDetail
 from alpha_monday.domain.schedule import check_checkpoint_slot
 from alpha_monday.domain.skip_reasons import is_healable
-from alpha_monday.errors import CloseMissingRefused
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
@@ -124,18 +123,17 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
     logger.append_keys(
         batch_id=str(task.batch_id), checkpoint_date=task.checkpoint_date.isoformat()
     )
-    with translated_database_errors():
-        conn = deps.conn
-        detail = get_batch_detail(conn, task.batch_id)
-        check_checkpoint_slot(detail.batch.run_date, task.checkpoint_index, task.checkpoint_date)
-        closed = closed_reason(task.checkpoint_date)
-        if task.close_missing is not None:
-            result = _record_missing_close(conn, task, detail, task.close_missing, closed)
-        elif closed is not None:
-            # No session, no market data call.
-            result = _skip(conn, task, detail, closed)
-        else:
-            result = _compute(conn, task, detail, deps.market)
-        healed = heal_days(conn, detail, deps.market, task.checkpoint_date, may_fetch=False)
+    conn = deps.conn
+    detail = get_batch_detail(conn, task.batch_id)
+    check_checkpoint_slot(detail.batch.run_date, task.checkpoint_index, task.checkpoint_date)
+    closed = closed_reason(task.checkpoint_date)
+    if task.close_missing is not None:
+        result = _record_missing_close(conn, task, detail, task.close_missing, closed)
+    elif closed is not None:
+        # No session, no market data call.
+        result = _skip(conn, task, detail, closed)
+    else:
+        result = _compute(conn, task, detail, deps.market)
+    healed = heal_days(conn, detail, deps.market, task.checkpoint_date, may_fetch=False)
     count(DAYS_HEALED, len(healed))
     return result.model_copy(update={"healed_dates": healed})

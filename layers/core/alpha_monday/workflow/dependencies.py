@@ -1,20 +1,22 @@
 """What the workflow's steps use, made on first use: a step builds only what it touches.
 
-One factory says how each dependency is made. On Lambda it is the default one; the local
-runner and the tests use the very same factory with another clock, market source or picker.
-A step gets one `StepDependencies`: one connection (its unit of work) and, lazily, the
-market or the picker with their own settings (the Checkpoint function never reads the
-OpenAI key).
+One factory says how each dependency is made. Each function's entry point is given one
+(`WorkflowStep.handler(DependencyFactory())` on Lambda); the local runner and the tests give
+the very same factory another clock, market source or picker. A step gets one
+`StepDependencies`: one connection (its unit of work) and, lazily, the market or the picker
+with their own settings, but only those its handler declares (`needs`): the Checkpoint
+function never reads the OpenAI key, and a step that reaches for an undeclared dependency
+fails loudly instead of reading a secret its function has no right to.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Literal
 
 import psycopg
 
@@ -23,6 +25,12 @@ from alpha_monday.db.connection import get_connection
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
+
+Need = Literal["market", "picker"]
+
+
+class UndeclaredDependency(RuntimeError):
+    """A step used a dependency its handler does not declare (a bug, never retried)."""
 
 
 @dataclass(frozen=True)
@@ -35,15 +43,26 @@ class DependencyFactory:
     # Replace the configured market source or picker (the local runner's and tests' doubles).
     market_source: Callable[[Callable[[], datetime]], DailyCloseSource] | None = None
     picker: Picker | None = None
-    built: list[str] = field(default_factory=list, compare=False)
 
-    def for_step(self) -> StepDependencies:
-        return StepDependencies(self)
+    def check_settings(self, needs: frozenset[Need]) -> None:
+        """Read the settings a step will use, so a missing one fails with its name now."""
+        if "market" in needs:
+            self.market_settings()
+        if "picker" in needs:
+            self.picker_settings()
+
+    def for_step(self, needs: frozenset[Need] = frozenset()) -> StepDependencies:
+        return StepDependencies(self, needs)
 
 
 class StepDependencies:
-    def __init__(self, factory: DependencyFactory) -> None:
+    def __init__(self, factory: DependencyFactory, needs: frozenset[Need]) -> None:
         self._factory = factory
+        self._needs = needs
+
+    def _require(self, need: Need) -> None:
+        if need not in self._needs:
+            raise UndeclaredDependency(f"this step uses the {need} but does not declare it")
 
     @cached_property
     def conn(self) -> psycopg.Connection:
@@ -54,12 +73,12 @@ class StepDependencies:
 
     @cached_property
     def market_settings(self) -> MarketSettings:
+        self._require("market")
         return self._factory.market_settings()
 
     @cached_property
     def market(self) -> MarketData:
         factory = self._factory
-        factory.built.append("market")
         source = factory.market_source(factory.now) if factory.market_source else None
         return build_market_data(
             self.market_settings,
@@ -71,23 +90,5 @@ class StepDependencies:
 
     @cached_property
     def picker(self) -> Picker:
-        self._factory.built.append("picker")
+        self._require("picker")
         return self._factory.picker or build_picker(self._factory.picker_settings())
-
-
-_factory = DependencyFactory()
-
-
-def step_dependencies() -> StepDependencies:
-    return _factory.for_step()
-
-
-@contextmanager
-def using_factory(replacement: DependencyFactory) -> Iterator[DependencyFactory]:
-    """Run the workflow with other dependencies (the local runner, the tests)."""
-    global _factory  # noqa: PLW0603 - the process's one factory
-    previous, _factory = _factory, replacement
-    try:
-        yield replacement
-    finally:
-        _factory = previous

@@ -6,10 +6,9 @@ from datetime import date, timedelta
 
 from alpha_monday.business_metrics import DAYS_HEALED, count
 from alpha_monday.db.batches import batch_id_for_execution, get_batch_detail, set_batch_status
-from alpha_monday.db.models import BatchDetail
-from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.errors import BatchIncomplete
+from alpha_monday.domain.model import BatchDetail
 from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint, missing_days
-from alpha_monday.errors import BatchIncomplete
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.failures import record_run_failure
@@ -27,24 +26,23 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
     """Heal what can be healed, refuse an incomplete fortnight, mark the batch completed
     (again: a no-op) and report its final returns."""
     logger.append_keys(batch_id=str(task.batch_id))
-    with translated_database_errors():
-        conn = deps.conn
+    conn = deps.conn
+    detail = get_batch_detail(conn, task.batch_id)
+    healed: list[date] = []
+    if detail.batch.status == "active":
+        healed = heal_days(
+            conn,
+            detail,
+            deps.market,
+            detail.batch.run_date + timedelta(days=CHECKPOINT_COUNT),
+            may_fetch=True,
+        )
         detail = get_batch_detail(conn, task.batch_id)
-        healed: list[date] = []
-        if detail.batch.status == "active":
-            healed = heal_days(
-                conn,
-                detail,
-                deps.market,
-                detail.batch.run_date + timedelta(days=CHECKPOINT_COUNT),
-                may_fetch=True,
-            )
-            detail = get_batch_detail(conn, task.batch_id)
-            count(DAYS_HEALED, len(healed))
-        _refuse_unless_complete(detail)
-        if set_batch_status(conn, task.batch_id, "completed", from_status="active"):
-            logger.info("batch completed")
-        detail = get_batch_detail(conn, task.batch_id)
+        count(DAYS_HEALED, len(healed))
+    _refuse_unless_complete(detail)
+    if set_batch_status(conn, task.batch_id, "completed", from_status="active"):
+        logger.info("batch completed")
+    detail = get_batch_detail(conn, task.batch_id)
     tracked = [c for c in detail.checkpoints if c.checkpoint_date >= detail.batch.run_date]
     computed = [c for c in tracked if c.status == "computed"]
     final = final_checkpoint(detail.checkpoints, detail.batch.run_date)
@@ -91,22 +89,21 @@ def mark_batch_failed(task: MarkBatchFailedTask, deps: StepDependencies) -> Mark
     """
     error = task.error
     execution_name = task.context.workflow_run_id if task.context else None
-    with translated_database_errors():
-        conn = deps.conn
-        batch_id = task.batch_id
-        if batch_id is None and execution_name is not None:
-            batch_id = batch_id_for_execution(conn, execution_name)
-        outcome = record_run_failure(
-            conn,
-            batch_id,
-            {
-                "error": error.error,
-                "cause": error.cause,
-                "run_date": task.state.run_date,
-                "execution_name": execution_name,
-            },
-            execution_name=execution_name,
-        )
+    conn = deps.conn
+    batch_id = task.batch_id
+    if batch_id is None and execution_name is not None:
+        batch_id = batch_id_for_execution(conn, execution_name)
+    outcome = record_run_failure(
+        conn,
+        batch_id,
+        {
+            "error": error.error,
+            "cause": error.cause,
+            "run_date": task.state.run_date,
+            "execution_name": execution_name,
+        },
+        execution_name=execution_name,
+    )
     logger.error(
         "weekly run failed",
         extra={"batch_id": str(batch_id) if batch_id else None, "error": error.error},

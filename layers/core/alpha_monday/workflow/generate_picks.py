@@ -22,9 +22,17 @@ from alpha_monday.db.batches import (
     set_batch_status,
 )
 from alpha_monday.db.events import append_event, last_picker_answers
-from alpha_monday.db.models import BatchDetail, BatchSummary, NewBatch, NewPick
-from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.domain.calendar import last_session_before
+from alpha_monday.domain.errors import (
+    AlphaMondayError,
+    BatchAlreadyExists,
+    BatchNotFound,
+    BatchNotResumable,
+    MarketDataUnknownSymbol,
+    PickerCheckInterrupted,
+    PickerError,
+)
+from alpha_monday.domain.model import BatchDetail, BatchSummary, NewBatch, NewPick
 from alpha_monday.domain.origin import batch_origin
 from alpha_monday.domain.picks import (
     PastBatch,
@@ -34,15 +42,6 @@ from alpha_monday.domain.picks import (
     PickRequest,
 )
 from alpha_monday.domain.schedule import fortnight_schedule, monday_of, requested_run_date
-from alpha_monday.errors import (
-    AlphaMondayError,
-    BatchAlreadyExists,
-    BatchNotFound,
-    BatchNotResumable,
-    MarketDataUnknownSymbol,
-    PickerCheckInterrupted,
-    PickerError,
-)
 from alpha_monday.integrations.offline import OFFLINE_MODEL, OFFLINE_SOURCE_ID
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
@@ -162,60 +161,59 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
     run_date = resolve_run_date(task)
     execution_name = task.context.workflow_run_id
     logger.append_keys(run_date=run_date.isoformat())
-    with translated_database_errors():
-        conn = deps.conn
-        existing = batch_of_run(conn, run_date)
-        if existing is not None:
-            batch_id, created_by = existing
-            if created_by == execution_name:
-                # A retry after the commit (a timeout, a dropped connection): same batch.
-                logger.info("batch already created by this execution")
-                return _tracking_plan(get_batch_detail(conn, batch_id), deps)
-            # Fail fast, before spending a model call, when this Monday is already recorded.
-            raise BatchAlreadyExists(f"a batch for run_date {run_date.isoformat()} exists already")
-        benchmark = deps.market_settings.benchmark_symbol
-        baseline_date = last_session_before(run_date)
-        benchmark_close = deps.market.close(benchmark, baseline_date)
-        request = PickRequest(
+    conn = deps.conn
+    existing = batch_of_run(conn, run_date)
+    if existing is not None:
+        batch_id, created_by = existing
+        if created_by == execution_name:
+            # A retry after the commit (a timeout, a dropped connection): same batch.
+            logger.info("batch already created by this execution")
+            return _tracking_plan(get_batch_detail(conn, batch_id), deps)
+        # Fail fast, before spending a model call, when this Monday is already recorded.
+        raise BatchAlreadyExists(f"a batch for run_date {run_date.isoformat()} exists already")
+    benchmark = deps.market_settings.benchmark_symbol
+    baseline_date = last_session_before(run_date)
+    benchmark_close = deps.market.close(benchmark, baseline_date)
+    request = PickRequest(
+        run_date=run_date,
+        baseline_date=baseline_date,
+        benchmark_symbol=benchmark,
+        track_record=_track_record(conn, run_date),
+    )
+    result = _ask_the_picker(deps, execution_name, run_date, request)
+    tickers = [pick.ticker for pick in result.picks.picks]
+    closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
+    provenance: dict[str, Any] = {
+        "model": result.model,
+        "prompt_version": result.prompt_version,
+        "baseline_date": baseline_date.isoformat(),
+        "execution_name": execution_name,
+        "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
+    }
+    offline = result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
+    detail = create_batch(
+        conn,
+        NewBatch(
+            execution_name=execution_name,
             run_date=run_date,
-            baseline_date=baseline_date,
             benchmark_symbol=benchmark,
-            track_record=_track_record(conn, run_date),
-        )
-        result = _ask_the_picker(deps, execution_name, run_date, request)
-        tickers = [pick.ticker for pick in result.picks.picks]
-        closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
-        provenance: dict[str, Any] = {
-            "model": result.model,
-            "prompt_version": result.prompt_version,
-            "baseline_date": baseline_date.isoformat(),
-            "execution_name": execution_name,
-            "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
-        }
-        offline = result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
-        detail = create_batch(
-            conn,
-            NewBatch(
-                execution_name=execution_name,
-                run_date=run_date,
-                benchmark_symbol=benchmark,
-                benchmark_initial_price=benchmark_close,
-                baseline_date=baseline_date,
-                model=result.model,
-                origin=batch_origin(offline=offline, committed_at=deps.now(), run_date=run_date),
-                prompt_version=result.prompt_version,
-                picks=tuple(
-                    NewPick(
-                        ticker=pick.ticker,
-                        action=pick.action,
-                        reasoning=pick.reasoning,
-                        initial_price=closes[pick.ticker],
-                    )
-                    for pick in result.picks.picks
-                ),
+            benchmark_initial_price=benchmark_close,
+            baseline_date=baseline_date,
+            model=result.model,
+            origin=batch_origin(offline=offline, committed_at=deps.now(), run_date=run_date),
+            prompt_version=result.prompt_version,
+            picks=tuple(
+                NewPick(
+                    ticker=pick.ticker,
+                    action=pick.action,
+                    reasoning=pick.reasoning,
+                    initial_price=closes[pick.ticker],
+                )
+                for pick in result.picks.picks
             ),
-            provenance,
-        )
+        ),
+        provenance,
+    )
     logger.append_keys(batch_id=str(detail.batch.id))
     logger.info("batch created", extra={"tickers": tickers, "attempts": len(result.attempts)})
     return _tracking_plan(detail, deps)
@@ -251,28 +249,27 @@ def resume_batch(
     the same values (they are idempotent), the missing ones are filled in.
     """
     logger.append_keys(batch_id=str(batch_id))
-    with translated_database_errors():
-        conn = deps.conn
-        try:
-            detail = get_batch_detail(conn, batch_id)
-        except BatchNotFound:
-            raise BatchNotResumable(f"there is no batch {batch_id} to resume") from None
-        if detail.batch.status != "failed":
-            # Completed: nothing to do; active: another execution tracks it.
-            raise BatchNotResumable(
-                f"batch {batch_id} is {detail.batch.status}; only a failed batch can be resumed"
-            )
-        with conn.transaction():
-            # Conditional: of two concurrent resumes exactly one moves the batch.
-            if not set_batch_status(conn, batch_id, "active", from_status="failed"):
-                raise BatchNotResumable(f"batch {batch_id} was resumed by another execution")
-            append_event(
-                conn,
-                batch_id,
-                "batch_resumed",
-                {"previous_status": "failed", "execution_name": execution_name},
-            )
+    conn = deps.conn
+    try:
         detail = get_batch_detail(conn, batch_id)
+    except BatchNotFound:
+        raise BatchNotResumable(f"there is no batch {batch_id} to resume") from None
+    if detail.batch.status != "failed":
+        # Completed: nothing to do; active: another execution tracks it.
+        raise BatchNotResumable(
+            f"batch {batch_id} is {detail.batch.status}; only a failed batch can be resumed"
+        )
+    with conn.transaction():
+        # Conditional: of two concurrent resumes exactly one moves the batch.
+        if not set_batch_status(conn, batch_id, "active", from_status="failed"):
+            raise BatchNotResumable(f"batch {batch_id} was resumed by another execution")
+        append_event(
+            conn,
+            batch_id,
+            "batch_resumed",
+            {"previous_status": "failed", "execution_name": execution_name},
+        )
+    detail = get_batch_detail(conn, batch_id)
     logger.info("batch resumed")
     return _tracking_plan(detail, deps)
 

@@ -1,25 +1,28 @@
 """Turns a workflow step into a Lambda handler: event in, one step, JSON-ready model out.
 
-Each handler declares what its step uses (`needs`): its settings are checked at cold start,
-so a missing one fails the container with its name, and nothing else is read.
+Each step declares what it uses (`needs`), once: its settings are checked at cold start, so
+a missing one fails the container with its name, nothing else is read, and the template
+test checks the same declaration against the function's SSM rights. Database errors are
+translated into domain errors here, once, for every step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from alpha_monday.business_metrics import metrics
-from alpha_monday.config import database_settings, market_settings, picker_settings
-from alpha_monday.errors import AlphaMondayError, InvalidRunInput
+from alpha_monday.config import database_settings
+from alpha_monday.db.translate import translated_database_errors
+from alpha_monday.domain.errors import AlphaMondayError, InvalidRunInput
 from alpha_monday.observability import logger
-from alpha_monday.workflow.dependencies import StepDependencies, step_dependencies
+from alpha_monday.workflow.dependencies import DependencyFactory, Need, StepDependencies
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
-Need = Literal["market", "picker"]
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
@@ -52,35 +55,37 @@ def parse_task(task_model: type[TaskT], event: dict[str, Any]) -> TaskT:
         raise _invalid_input(error) from None
 
 
-def task_handler(
-    task_model: type[TaskT],
-    step: Callable[[TaskT, StepDependencies], BaseModel],
-    *,
-    needs: frozenset[Need] = frozenset(),
-) -> Handler:
-    # Read at cold start, so a missing setting fails the container with its name.
-    database_settings()
-    if "market" in needs:
-        market_settings()
-    if "picker" in needs:
-        picker_settings()
+@dataclass(frozen=True)
+class WorkflowStep(Generic[TaskT]):
+    """A Lambda of the workflow: the input it takes, the step it runs, what the step uses."""
 
-    @logger.inject_lambda_context(clear_state=True)
-    @metrics.log_metrics
-    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(**_correlation_keys(event))
-        try:
-            task = parse_task(task_model, event)
-            return step(task, step_dependencies()).model_dump(mode="json")
-        except AlphaMondayError as error:
-            # Logged once, here, with the name the state machine matches on.
-            logger.warning(
-                "step failed", extra={"error": type(error).__name__, "reason": str(error)}
-            )
-            raise
-        except Exception as error:
-            logger.exception("step failed", extra={"error": type(error).__name__})
-            raise
+    task_model: type[TaskT]
+    run: Callable[[TaskT, StepDependencies], BaseModel]
+    needs: frozenset[Need] = frozenset()
 
-    lambda_handler.needs = needs  # type: ignore[attr-defined]
-    return lambda_handler
+    def handler(self, factory: DependencyFactory) -> Handler:
+        """The Lambda handler running this step with dependencies made by `factory`."""
+        # Read at cold start, so a missing setting fails the container with its name.
+        database_settings()
+        factory.check_settings(self.needs)
+
+        @logger.inject_lambda_context(clear_state=True)
+        @metrics.log_metrics
+        def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+            logger.append_keys(**_correlation_keys(event))
+            try:
+                task = parse_task(self.task_model, event)
+                with translated_database_errors():
+                    result = self.run(task, factory.for_step(self.needs))
+                return result.model_dump(mode="json")
+            except AlphaMondayError as error:
+                # Logged once, here, with the name the state machine matches on.
+                logger.warning(
+                    "step failed", extra={"error": type(error).__name__, "reason": str(error)}
+                )
+                raise
+            except Exception as error:
+                logger.exception("step failed", extra={"error": type(error).__name__})
+                raise
+
+        return lambda_handler

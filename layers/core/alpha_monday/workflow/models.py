@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from alpha_monday.db.models import BatchStatus, CheckpointStatus, PickAction
+from alpha_monday.domain.model import BatchStatus, CheckpointStatus, PickAction
 
 
 class TaskModel(BaseModel):

@@ -9,18 +9,18 @@ import psycopg
 
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
-from alpha_monday.db.models import (
+from alpha_monday.domain import skip_reasons
+from alpha_monday.domain.errors import MarketDataError
+from alpha_monday.domain.market_data import MarketData, SessionCloses
+from alpha_monday.domain.model import (
     BatchDetail,
     CheckpointRecord,
     NewPickMetric,
     NewPickSkip,
     NewSplitAdjustment,
 )
-from alpha_monday.domain import skip_reasons
-from alpha_monday.domain.market_data import MarketData, SessionCloses
 from alpha_monday.domain.scoring import DayScore, SplitConfirmer, score_day
 from alpha_monday.domain.splits import Split, confirming_split
-from alpha_monday.errors import MarketDataError
 from alpha_monday.observability import logger
 from alpha_monday.workflow.models import PickLeftOutSummary, PickReturn
 

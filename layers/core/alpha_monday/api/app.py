@@ -1,0 +1,93 @@
+"""The read API's resolver: the routes, the error handlers and CORS, built by one factory.
+
+Each read Lambda, the local server and the OpenAPI document serve the very same resolver;
+the routes are given the database connection they read through (`connect`), never a
+module global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import (
+    APIGatewayRestResolver,
+    CORSConfig,
+    Response,
+    content_types,
+)
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from alpha_monday.api.caching import CACHE_NEVER, VARY
+from alpha_monday.api.errors import error_body, error_response, register_error_handlers
+from alpha_monday.api.routes import Connect, read_routes
+from alpha_monday.config import ApiSettings, api_settings
+
+# More routes on the same resolver (the dashboard's pages), given the same connection.
+Pages = Callable[[Connect], APIGatewayRouter]
+
+
+def invalid_event_response(reason: str) -> dict[str, Any]:
+    """A 400 in API Gateway's proxy form, for an event the resolver cannot even route."""
+    return {
+        "statusCode": HTTPStatus.BAD_REQUEST.value,
+        "headers": {
+            "Content-Type": content_types.APPLICATION_JSON,
+            "Cache-Control": CACHE_NEVER,
+            **VARY,
+        },
+        "body": error_body("invalid_request", reason),
+        "isBase64Encoded": False,
+    }
+
+
+def respond(
+    resolver: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
+) -> dict[str, Any]:
+    """Route an API Gateway event; anything else is a JSON 400, never a KeyError."""
+    if not isinstance(event.get("httpMethod"), str) or not isinstance(event.get("path"), str):
+        return invalid_event_response(
+            "not an API Gateway REST proxy event: httpMethod and path are required"
+        )
+    result: dict[str, Any] = resolver.resolve(event, context)
+    multi_value = result.setdefault("multiValueHeaders", {})
+    for name, value in VARY.items():
+        multi_value[name] = [value]
+    return result
+
+
+def unrouted_response(
+    status: HTTPStatus, code: str, message: str, origin: str | None
+) -> tuple[int, dict[str, str], str]:
+    """An error answered before any route (the local server's 404 and 405), with the same
+    body, Cache-Control and CORS headers as every routed response."""
+    headers = {
+        "Content-Type": content_types.APPLICATION_JSON,
+        "Cache-Control": CACHE_NEVER,
+        **_cors(api_settings()).to_dict(origin),
+        **VARY,
+    }
+    return status.value, headers, error_body(code, message)
+
+
+def _cors(settings: ApiSettings) -> CORSConfig:
+    origins = settings.cors_allow_origins
+    return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), max_age=600)
+
+
+def create_app(settings: ApiSettings, connect: Connect, *pages: Pages) -> APIGatewayRestResolver:
+    """The read API's resolver: the read routes (and any `pages`: the dashboard) reading
+    through `connect`, every error handler, CORS as set."""
+    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
+    for routes in (read_routes, *pages):
+        app.include_router(routes(connect))
+    register_error_handlers(app)
+
+    @app.not_found
+    def _route_not_found(_: Exception) -> Response[str]:
+        path = app.current_event.path
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
+
+    return app

@@ -1,0 +1,53 @@
+"""The read side: what the public API and the pages show, read through one connection.
+
+Queries here return domain types; the track record's figures are computed by the domain
+from the stored scores. Database errors are left to the boundary (the resolver, the page)
+to translate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID
+
+import psycopg
+
+from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, list_batches
+from alpha_monday.db.track_record import scored_picks
+from alpha_monday.domain.errors import AlphaMondayError, BatchNotFound
+from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage
+from alpha_monday.domain.track_record import TrackRecord, track_record
+
+
+class PublishedViews:
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self._conn = conn
+
+    def latest_batch(self) -> BatchDetail:
+        detail = get_latest_batch_detail(self._conn)
+        if detail is None:
+            raise BatchNotFound("no batch has been recorded yet")
+        return detail
+
+    def batch_detail(self, batch_id: UUID) -> BatchDetail:
+        return get_batch_detail(self._conn, batch_id)
+
+    def batches_page(self, limit: int, before: date | None) -> BatchPage:
+        return list_batches(self._conn, limit=limit, before=before)
+
+    def track_record_of(self, origins: tuple[BatchOrigin, ...]) -> TrackRecord:
+        return track_record(scored_picks(self._conn, origins))
+
+
+def views(connect: Callable[[], psycopg.Connection]) -> PublishedViews:
+    return PublishedViews(connect())
+
+
+def database_answers(connect: Callable[[], psycopg.Connection]) -> bool:
+    """True when the database answers a query now (a connection, then `SELECT 1`)."""
+    try:
+        connect().execute("SELECT 1")
+    except (AlphaMondayError, psycopg.Error):
+        return False
+    return True
