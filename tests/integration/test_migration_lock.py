@@ -65,11 +65,12 @@ def _migration_in_progress(
 
 
 def _no_other_session(url: str) -> bool:
-    """True once the server ended every other session on the database (and so its locks)."""
+    """True once the server ended every other client's session on the database (and so its
+    locks); the server's own workers (autovacuum) do not count."""
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         ).fetchone()
     return row is not None and row[0] == 0
 

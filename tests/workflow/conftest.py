@@ -47,6 +47,7 @@ class FixedPicker:
     """Always the same picks (they must be in the synthetic market's universe)."""
 
     model = "fixed-test-picker"
+    offline = False
 
     def __init__(self, *picks: tuple[str, str]) -> None:
         self.picks = picks
@@ -81,6 +82,10 @@ class WrappedSource:
     @property
     def source_id(self) -> str:
         return self.inner.source_id
+
+    @property
+    def offline(self) -> bool:
+        return self.inner.offline
 
     def daily_closes(self, symbol: str) -> DailySeries:
         return self.inner.daily_closes(symbol)

@@ -279,3 +279,50 @@ def test_workflow_logs_are_json_with_the_batch_and_the_checkpoint_date(
     assert computed["function_name"] == "CheckpointFunction"
     created = next(r for r in records if r["message"] == "batch created")
     assert created["run_date"] == "2026-06-01"
+
+
+def _halve_benchmark_close(conn: psycopg.Connection, day: str) -> None:
+    """SPY's cached close for `day` halves: a benchmark jump no split can explain."""
+    conn.execute(
+        "UPDATE prices SET close = close / 2 WHERE symbol = 'SPY' AND trading_date = %s", (day,)
+    )
+
+
+def test_a_rerun_that_cannot_score_a_computed_day_reports_it_computed_and_skips_nothing(
+    invoke: Any, conn: psycopg.Connection, service_logs: Any
+) -> None:
+    # Given a computed day whose benchmark close, read again, no longer scores
+    batch_id = new_batch(invoke)["batch_id"]
+    task = {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"}
+    first = invoke("CheckpointFunction", task)
+    assert first["status"] == "computed"
+    before = get_batch_detail(conn, batch_id)
+    _halve_benchmark_close(conn, "2026-06-02")
+    # When the same checkpoint runs again
+    again = invoke("CheckpointFunction", task)
+    # Then the day stays computed, is reported as it stands, and no skip is told or counted
+    assert get_batch_detail(conn, batch_id) == before
+    assert again == first
+    assert "checkpoint_skipped" not in [e.event_type for e in list_events(conn, batch_id)]
+    assert not [line for line in service_logs() if line.get("message") == "checkpoint skipped"]
+
+
+def test_a_benchmark_that_cannot_be_scored_skips_the_day_with_its_event(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    # Given a batch whose benchmark close on June 3rd (cached by June 2nd's fetch) halved
+    batch_id = new_batch(invoke)["batch_id"]
+    day_2 = {"batch_id": batch_id, "checkpoint_index": 2, "checkpoint_date": "2026-06-02"}
+    assert invoke("CheckpointFunction", day_2)["status"] == "computed"
+    _halve_benchmark_close(conn, "2026-06-03")
+    # When its checkpoint runs
+    result = invoke(
+        "CheckpointFunction",
+        {"batch_id": batch_id, "checkpoint_index": 3, "checkpoint_date": "2026-06-03"},
+    )
+    # Then the day is skipped, and events say why, as for every other skipped day
+    assert result["status"] == "skipped"
+    skipped = [
+        e.payload for e in list_events(conn, batch_id) if e.event_type == "checkpoint_skipped"
+    ]
+    assert skipped == [{"checkpoint_date": "2026-06-03", "reason": result["skip_reason"]}]

@@ -44,6 +44,7 @@ class CountingPicker:
         self.inner = inner
         self.calls = 0
         self.model = getattr(inner, "model", "counting")
+        self.offline = inner.offline
 
     def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
         self.calls += 1
@@ -55,6 +56,7 @@ class FailingPicker:
     """Answers twice with picks the rules reject, then gives up, as OpenAIPicker does."""
 
     model = "failing-test-picker"
+    offline = False
 
     def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
         from alpha_monday.domain.picks import PickerAttempt
@@ -336,6 +338,17 @@ class RealLooking(WrappedSource):
     def source_id(self) -> str:
         return "alpha_vantage"
 
+    @property
+    def offline(self) -> bool:
+        return False
+
+
+class StandInPicker(FixedPicker):
+    """A stand-in under a name of its own: what it says it is decides, not its name."""
+
+    model = "a-stand-in-named-like-a-model"
+    offline = True
+
 
 @pytest.mark.parametrize(
     ("picker", "source", "origin"),
@@ -343,8 +356,9 @@ class RealLooking(WrappedSource):
         (FixedPicker(*PICKS), lambda clock, synthetic: RealLooking(synthetic), "live"),
         (ScriptedPicker(), lambda clock, synthetic: RealLooking(synthetic), "simulated"),
         (FixedPicker(*PICKS), None, "simulated"),
+        (StandInPicker(*PICKS), lambda clock, synthetic: RealLooking(synthetic), "simulated"),
     ],
-    ids=["real-providers-before-the-open", "offline-picker", "offline-market"],
+    ids=["real-providers-before-the-open", "offline-picker", "offline-market", "any-stand-in"],
 )
 def test_the_batch_records_its_origin(
     run_weekly: RunWeekly, conn: psycopg.Connection, picker: Any, source: Any, origin: str

@@ -36,9 +36,12 @@ def _day(detail: BatchDetail, day: date) -> Checkpoint:
 
 
 def _computed_since(detail: BatchDetail, first_day: date) -> list[Checkpoint]:
-    return [
+    """The computed days from `first_day` on; never none (a loop over them checks something)."""
+    days = [
         c for c in detail.checkpoints if c.status == "computed" and c.checkpoint_date >= first_day
     ]
+    assert days, f"no computed day from {first_day} on"
+    return days
 
 
 def _outage_on(day: date) -> object:

@@ -13,7 +13,7 @@ import psutil
 from alpha_monday.config import market_settings
 from alpha_monday.db.batches import (
     active_batches_with_trackers,
-    batch_id_for_run_date,
+    batch_of_run,
     get_batch_detail,
 )
 from alpha_monday.db.connection import get_connection
@@ -156,5 +156,5 @@ def sweep_abandoned_local_runs() -> list[BatchDetail]:
 def recorded_batch(run_date: date) -> BatchDetail | None:
     """The batch of `run_date`, or None; DatabaseUnavailable if the database died."""
     with translated_database_errors():
-        batch_id = batch_id_for_run_date(get_connection(), run_date)
-        return get_batch_detail(get_connection(), batch_id) if batch_id else None
+        recorded = batch_of_run(get_connection(), run_date)
+        return get_batch_detail(get_connection(), recorded[0]) if recorded else None

@@ -218,11 +218,6 @@ def list_batches(conn: psycopg.Connection, limit: int, before: date | None = Non
     return BatchPage.model_validate_json(row[0])
 
 
-def batch_id_for_run_date(conn: psycopg.Connection, run_date: date) -> UUID | None:
-    row = conn.execute("SELECT id FROM batches WHERE run_date = %s", (run_date,)).fetchone()
-    return row[0] if row else None
-
-
 def batch_of_run(conn: psycopg.Connection, run_date: date) -> tuple[UUID, str | None] | None:
     """The batch recorded for `run_date` and the execution that created it, if any."""
     row = conn.execute(

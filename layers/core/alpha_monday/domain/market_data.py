@@ -35,6 +35,8 @@ class DailySeries:
 class DailyCloseSource(Protocol):
     name: str
     source_id: str
+    # True for a stand-in (the synthetic market): what it prices is no real market.
+    offline: bool
 
     def daily_closes(self, symbol: str) -> DailySeries:
         """Every recent bar the source has for `symbol` (raises a MarketDataError)."""

@@ -128,6 +128,9 @@ TickerCheck = Callable[[str], str | None]
 
 
 class Picker(Protocol):
+    # True for a stand-in (the scripted picker): its picks are no real model's opinion.
+    offline: bool
+
     def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
         """Three acceptable picks, re-asking (a bounded number of times) on rejections."""
         ...

@@ -81,7 +81,8 @@ def _last_scored(detail: BatchDetail, before: date) -> tuple[date, Checkpoint | 
 def _split_pending(detail: BatchDetail, pick: Pick, after: date, before: date) -> bool:
     """Was the pick left out for an unconfirmed split since its last published close?"""
     return any(
-        skip.pick_id == pick.id and skip.reason.startswith(skip_reasons.UNCONFIRMED_SPLIT)
+        skip.pick_id == pick.id
+        and skip_reasons.reason_kind(skip.reason) == skip_reasons.UNCONFIRMED_SPLIT
         for c in detail.checkpoints
         if after < c.checkpoint_date < before
         for skip in c.skipped_picks

@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from alpha_monday.domain.errors import (
+    CloseMissingRefused,
+    MarketDataInvalidClose,
+    MarketDataNotReady,
+    MarketDataRateLimited,
+    MarketDataUnavailable,
+)
 from alpha_monday.domain.model import Checkpoint
 
 WEEKEND = "weekend"
@@ -20,14 +27,17 @@ INVALID_PRICE = "invalid price"
 SYMBOL_UNKNOWN = "symbol unknown"
 UNCONFIRMED_SPLIT = "unconfirmed split"
 
-HEALABLE_PREFIXES = (CLOSE_NEVER_PUBLISHED, PROVIDER_UNAVAILABLE, RATE_LIMITED, INVALID_PRICE)
+HEALABLE_KINDS = frozenset(
+    {CLOSE_NEVER_PUBLISHED, PROVIDER_UNAVAILABLE, RATE_LIMITED, INVALID_PRICE}
+)
 
-# The error names the state machine catches when retries run out (errors.py).
-_REASON_BY_ERROR = {
-    "MarketDataNotReady": CLOSE_NEVER_PUBLISHED,
-    "MarketDataRateLimited": RATE_LIMITED,
-    "MarketDataUnavailable": PROVIDER_UNAVAILABLE,
-    "MarketDataInvalidClose": INVALID_PRICE,
+# The errors the state machine catches when a session's retries run out: keyed by the
+# classes themselves, so a renamed class renames its key (the definition must follow).
+REASON_BY_ERROR: dict[str, str] = {
+    MarketDataNotReady.__name__: CLOSE_NEVER_PUBLISHED,
+    MarketDataRateLimited.__name__: RATE_LIMITED,
+    MarketDataUnavailable.__name__: PROVIDER_UNAVAILABLE,
+    MarketDataInvalidClose.__name__: INVALID_PRICE,
 }
 
 
@@ -44,12 +54,23 @@ def unconfirmed_split(ticker: str, price_ratio: str) -> str:
 
 
 def reason_for_provider_error(error_name: str) -> str:
-    """The skip reason for a market data error whose retries ran out."""
-    return _REASON_BY_ERROR.get(error_name, PROVIDER_UNAVAILABLE)
+    """The skip reason for a market data error whose retries ran out; an error the state
+    machine never routes here is refused, not explained away as an outage."""
+    try:
+        return REASON_BY_ERROR[error_name]
+    except KeyError:
+        raise CloseMissingRefused(
+            f"{error_name} is not a missing close (expected one of {', '.join(REASON_BY_ERROR)})"
+        ) from None
+
+
+def reason_kind(reason: str) -> str:
+    """What kind of reason it is: the text before its detail ("symbol unknown: NVDA")."""
+    return reason.split(":", 1)[0]
 
 
 def is_healable(reason: str | None) -> bool:
-    return reason is not None and reason.startswith(HEALABLE_PREFIXES)
+    return reason is not None and reason_kind(reason) in HEALABLE_KINDS
 
 
 def days_to_heal(checkpoints: Iterable[Checkpoint], run_date: date, before: date) -> list[date]:

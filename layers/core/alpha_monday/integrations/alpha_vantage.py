@@ -182,6 +182,7 @@ class AlphaVantageSource:
 
     name = "Alpha Vantage"
     source_id = PROVIDER
+    offline = False
 
     def __init__(
         self,

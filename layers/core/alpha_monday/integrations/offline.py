@@ -96,6 +96,7 @@ class SyntheticMarket:
 
     name = "the synthetic offline market"
     source_id = OFFLINE_SOURCE_ID
+    offline = True
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         _refuse_on_lambda("the synthetic market")
@@ -123,6 +124,7 @@ class ScriptedPicker:
     """Deterministic picks for a run date, from the synthetic market's universe."""
 
     model = OFFLINE_MODEL
+    offline = True
 
     def __init__(self) -> None:
         _refuse_on_lambda("the scripted picker")

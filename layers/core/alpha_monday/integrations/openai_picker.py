@@ -137,6 +137,8 @@ def kept_text(text: str) -> str:
 
 
 class OpenAIPicker:
+    offline = False
+
     def __init__(
         self,
         api_key: str,

@@ -25,12 +25,18 @@ from alpha_monday.domain.schedule import check_checkpoint_slot
 from alpha_monday.domain.skip_reasons import is_healable
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
-from alpha_monday.workflow.models import CheckpointResult, CheckpointTask, StepFunctionsError
+from alpha_monday.workflow.models import (
+    CheckpointResult,
+    CheckpointTask,
+    PickLeftOutSummary,
+    StepFunctionsError,
+)
 from alpha_monday.workflow.recording import (
     heal_days,
     pick_returns_out,
     score_and_store,
     skipped_record,
+    stored_pick_returns,
 )
 
 
@@ -88,7 +94,10 @@ def _compute(
 ) -> CheckpointResult:
     symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
     session = market.session_closes(symbols, task.checkpoint_date)
-    score = score_and_store(conn, detail, session, market)
+    score, stored = score_and_store(conn, detail, session, market)
+    if score.skip_reason is not None and not stored:
+        # A rerun that cannot score a computed day: the day stands as it was published.
+        return _as_stored(task, detail)
     if score.skip_reason is not None:
         # The benchmark itself is missing or jumped: a trading day without returns.
         count(SESSIONS_SKIPPED_PROVIDER)
@@ -115,6 +124,24 @@ def _compute(
         benchmark_return_pct=score.benchmark_return_pct,
         picks=picks,
         picks_left_out=left_out,
+    )
+
+
+def _as_stored(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
+    """The computed day as it stands in the database."""
+    day = next(c for c in detail.checkpoints if c.checkpoint_date == task.checkpoint_date)
+    logger.info("checkpoint kept as computed", extra={"checkpoint_date": day.checkpoint_date})
+    return CheckpointResult(
+        batch_id=task.batch_id,
+        checkpoint_index=task.checkpoint_index,
+        checkpoint_date=task.checkpoint_date,
+        status="computed",
+        benchmark_close=day.benchmark_price,
+        benchmark_return_pct=day.benchmark_return_pct,
+        picks=stored_pick_returns(detail, day),
+        picks_left_out=[
+            PickLeftOutSummary(ticker=skip.ticker, reason=skip.reason) for skip in day.skipped_picks
+        ],
     )
 
 

@@ -17,9 +17,8 @@ from alpha_monday.workflow.models import (
     CompleteBatchTask,
     MarkBatchFailedResult,
     MarkBatchFailedTask,
-    PickReturn,
 )
-from alpha_monday.workflow.recording import heal_days
+from alpha_monday.workflow.recording import heal_days, stored_pick_returns
 
 
 def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteBatchResult:
@@ -46,7 +45,6 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
     tracked = [c for c in detail.checkpoints if c.checkpoint_date >= detail.batch.run_date]
     computed = [c for c in tracked if c.status == "computed"]
     final = final_checkpoint(detail.checkpoints, detail.batch.run_date)
-    tickers_actions = {pick.id: pick.action for pick in detail.picks}
     return CompleteBatchResult(
         batch_id=detail.batch.id,
         run_date=detail.batch.run_date,
@@ -56,16 +54,7 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
         checkpoints_skipped=len(tracked) - len(computed),
         final_checkpoint_date=final.checkpoint_date if final else None,
         benchmark_return_pct=final.benchmark_return_pct if final else None,
-        picks=[
-            PickReturn(
-                ticker=metric.ticker,
-                action=tickers_actions[metric.pick_id],
-                close=metric.current_price,
-                absolute_return_pct=metric.absolute_return_pct,
-                vs_benchmark_pct=metric.vs_benchmark_pct,
-            )
-            for metric in (final.metrics if final else ())
-        ],
+        picks=stored_pick_returns(detail, final) if final else [],
     )
 
 

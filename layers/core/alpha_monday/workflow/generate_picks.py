@@ -42,7 +42,6 @@ from alpha_monday.domain.picks import (
     PickRequest,
 )
 from alpha_monday.domain.schedule import fortnight_schedule, monday_of, requested_run_date
-from alpha_monday.integrations.offline import OFFLINE_MODEL, OFFLINE_SOURCE_ID
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import (
@@ -190,7 +189,8 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
         "execution_name": execution_name,
         "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
     }
-    offline = result.model == OFFLINE_MODEL or deps.market.source.source_id == OFFLINE_SOURCE_ID
+    # The stand-ins say what they are: a batch either of them made is simulated.
+    offline = deps.picker.offline or deps.market.source.offline
     detail = create_batch(
         conn,
         NewBatch(

@@ -235,10 +235,5 @@ class ExecutionEnded(BaseModel):
 class SweepResult(TaskModel):
     execution_name: str
     batch_id: UUID | None
-    outcome: Literal[
-        "batch_marked_failed",
-        "batch_already_finished",
-        "batch_tracked_by_another_execution",
-        "no_batch_recorded",
-        "no_batch",
-    ]
+    # "no_batch": the execution made no batch, so there is nothing to unstick (no event).
+    outcome: FailureOutcome | Literal["no_batch"]

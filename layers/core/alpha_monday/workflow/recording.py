@@ -14,6 +14,7 @@ from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
 from alpha_monday.domain.model import (
     BatchDetail,
+    Checkpoint,
     CheckpointRecord,
     NewPickMetric,
     NewPickSkip,
@@ -77,10 +78,22 @@ def scored_record(detail: BatchDetail, score: DayScore) -> CheckpointRecord:
     )
 
 
-def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) -> None:
-    """The day's rows and the events that explain them, together or not at all."""
+def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) -> bool:
+    """The day's rows and the events that explain them, together or not at all.
+
+    False when nothing was stored: the day is computed already and this score skips it
+    (a computed day is never downgraded).
+    """
     with conn.transaction():
-        record_checkpoint(conn, scored_record(detail, score))
+        if record_checkpoint(conn, scored_record(detail, score)) is None:
+            return False
+        if score.skip_reason is not None:
+            append_event(
+                conn,
+                detail.batch.id,
+                "checkpoint_skipped",
+                {"checkpoint_date": score.trading_date.isoformat(), "reason": score.skip_reason},
+            )
         for new in score.new_splits:
             append_event(
                 conn,
@@ -104,14 +117,15 @@ def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) 
                     "reason": left_out.reason,
                 },
             )
+    return True
 
 
 def score_and_store(
     conn: psycopg.Connection, detail: BatchDetail, session: SessionCloses, market: MarketData
-) -> DayScore:
+) -> tuple[DayScore, bool]:
+    """The day's score, and whether it was stored (see `store_score`)."""
     score = score_day(detail, session, split_confirmer(market))
-    store_score(conn, detail, score)
-    return score
+    return score, store_score(conn, detail, score)
 
 
 def heal_days(
@@ -157,6 +171,21 @@ def heal_days(
     if healed:
         logger.info("days healed", extra={"healed": [day.isoformat() for day in healed]})
     return healed
+
+
+def stored_pick_returns(detail: BatchDetail, checkpoint: Checkpoint) -> list[PickReturn]:
+    """A stored day's returns per pick, as the state machine's output shows them."""
+    action = {pick.id: pick.action for pick in detail.picks}
+    return [
+        PickReturn(
+            ticker=metric.ticker,
+            action=action[metric.pick_id],
+            close=metric.current_price,
+            absolute_return_pct=metric.absolute_return_pct,
+            vs_benchmark_pct=metric.vs_benchmark_pct,
+        )
+        for metric in checkpoint.metrics
+    ]
 
 
 def pick_returns_out(score: DayScore) -> tuple[list[PickReturn], list[PickLeftOutSummary]]:
