@@ -11,7 +11,8 @@ import psycopg
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
-from alpha_monday.domain.model import CheckpointRecord, NewBatch, NewPick, NewPickMetric
+from alpha_monday.domain.model import NewBatch, NewPick
+from alpha_monday.domain.scoring import DayScore, PickScore
 from alpha_monday_local import embedded_db
 from alpha_monday_local.paths import PGDATA_DIR
 
@@ -52,19 +53,19 @@ def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
             weekend = checkpoint_date.weekday() >= 5
             record_checkpoint(
                 conn,
-                CheckpointRecord(
-                    batch_id=detail.batch.id,
-                    checkpoint_date=checkpoint_date,
-                    status="skipped" if weekend else "computed",
-                    skip_reason="weekend" if weekend else None,
-                    benchmark_price=None if weekend else Decimal("505"),
-                    benchmark_return_pct=None if weekend else Decimal("1.000000"),
-                    metrics=()
-                    if weekend
-                    else tuple(
-                        NewPickMetric(
+                detail.batch.id,
+                DayScore(checkpoint_date, skip_reason="weekend")
+                if weekend
+                else DayScore(
+                    checkpoint_date,
+                    benchmark_close=Decimal("505"),
+                    benchmark_return_pct=Decimal("1.000000"),
+                    scores=tuple(
+                        PickScore(
                             pick_id=pick.id,
-                            current_price=Decimal("102"),
+                            ticker=pick.ticker,
+                            action=pick.action,
+                            close=Decimal("102"),
                             absolute_return_pct=Decimal("2.000000"),
                             vs_benchmark_pct=Decimal("1.000000"),
                         )

@@ -14,12 +14,11 @@ from alpha_monday.domain.model import (
     BatchDetail,
     BatchOrigin,
     BatchStatus,
-    CheckpointRecord,
     NewBatch,
     NewPick,
-    NewPickMetric,
     PickAction,
 )
+from alpha_monday.domain.scoring import DayScore, PickScore
 
 FIRST_MONDAY = date(2026, 1, 5)
 
@@ -60,20 +59,20 @@ def computed_checkpoint(
     checkpoint_date: date,
     pick_return: str = "1.500000",
     scores: Sequence[str] | None = None,
-) -> CheckpointRecord:
+) -> DayScore:
     """SPY +1 %; each pick returns `pick_return`, or scores its own of `scores` vs SPY."""
     benchmark = Decimal("1.000000")
     returns = [Decimal(s) + benchmark for s in scores] if scores else [Decimal(pick_return)] * 3
-    return CheckpointRecord(
-        batch_id=detail.batch.id,
-        checkpoint_date=checkpoint_date,
-        status="computed",
-        benchmark_price=Decimal("404.00"),
+    return DayScore(
+        checkpoint_date,
+        benchmark_close=Decimal("404.00"),
         benchmark_return_pct=benchmark,
-        metrics=tuple(
-            NewPickMetric(
+        scores=tuple(
+            PickScore(
                 pick_id=pick.id,
-                current_price=pick.initial_price * Decimal("1.015"),
+                ticker=pick.ticker,
+                action=pick.action,
+                close=pick.initial_price * Decimal("1.015"),
                 absolute_return_pct=absolute,
                 vs_benchmark_pct=absolute - benchmark,
             )
@@ -82,15 +81,8 @@ def computed_checkpoint(
     )
 
 
-def skipped_checkpoint(
-    detail: BatchDetail, checkpoint_date: date, reason: str = "weekend"
-) -> CheckpointRecord:
-    return CheckpointRecord(
-        batch_id=detail.batch.id,
-        checkpoint_date=checkpoint_date,
-        status="skipped",
-        skip_reason=reason,
-    )
+def skipped_checkpoint(checkpoint_date: date, reason: str = "weekend") -> DayScore:
+    return DayScore(checkpoint_date, skip_reason=reason)
 
 
 def seed_batches(
@@ -106,7 +98,9 @@ def seed_batches(
         detail = create_batch(conn, new_batch(FIRST_MONDAY + timedelta(weeks=week)))
         for day in range(checkpoints_each):
             record_checkpoint(
-                conn, computed_checkpoint(detail, detail.batch.run_date + timedelta(days=day))
+                conn,
+                detail.batch.id,
+                computed_checkpoint(detail, detail.batch.run_date + timedelta(days=day)),
             )
         if status != "active":
             set_batch_status(conn, detail.batch.id, status, from_status="active")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -15,7 +16,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import close_connection
-from alpha_monday.domain.model import NewPickSkip
+from alpha_monday.domain.scoring import PickLeftOut
 from tests.api.conftest import Call
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
@@ -112,11 +113,11 @@ def test_a_summary_says_exactly_what_the_detail_says(
     nvda = next(p.id for p in detail.picks if p.ticker == "NVDA")
     record_checkpoint(
         conn,
-        day.model_copy(
-            update={
-                "metrics": tuple(m for m in day.metrics if m.pick_id != nvda),
-                "pick_skips": (NewPickSkip(pick_id=nvda, reason="symbol unknown: NVDA"),),
-            }
+        detail.batch.id,
+        dataclasses.replace(
+            day,
+            scores=tuple(s for s in day.scores if s.pick_id != nvda),
+            left_out=(PickLeftOut(nvda, "NVDA", "symbol unknown: NVDA"),),
         ),
     )
     # When the list and the batch are read
@@ -265,7 +266,7 @@ def test_skipped_checkpoints_carry_their_reason(call_api: Call, conn: psycopg.Co
     from alpha_monday.db.checkpoints import record_checkpoint
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
-    record_checkpoint(conn, skipped_checkpoint(detail, FIRST_MONDAY + timedelta(days=5)))
+    record_checkpoint(conn, detail.batch.id, skipped_checkpoint(FIRST_MONDAY + timedelta(days=5)))
     skipped = call_api(f"/batches/{detail.batch.id}").body["checkpoints"][-1]
     assert skipped == {
         "checkpoint_date": "2026-01-10",
@@ -284,23 +285,20 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
 ) -> None:
     # Given a computed day where NVDA was lost and AAPL's 2:1 split was confirmed
     from alpha_monday.db.checkpoints import record_checkpoint
-    from alpha_monday.domain.model import NewPickSkip, NewSplitAdjustment
+    from alpha_monday.domain.scoring import NewSplit
+    from alpha_monday.domain.splits import Split
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
     aapl, _, nvda = detail.picks
     day = computed_checkpoint(detail, FIRST_MONDAY)
     record_checkpoint(
         conn,
-        day.model_copy(
-            update={
-                "metrics": day.metrics[:2],
-                "pick_skips": (NewPickSkip(pick_id=nvda.id, reason="symbol unknown: NVDA"),),
-                "split_adjustments": (
-                    NewSplitAdjustment(
-                        pick_id=aapl.id, effective_date=FIRST_MONDAY, split_factor=Decimal("2")
-                    ),
-                ),
-            }
+        detail.batch.id,
+        dataclasses.replace(
+            day,
+            scores=day.scores[:2],
+            left_out=(PickLeftOut(nvda.id, "NVDA", "symbol unknown: NVDA"),),
+            new_splits=(NewSplit(aapl.id, "AAPL", Split(FIRST_MONDAY, Decimal("2"))),),
         ),
     )
     # When the batch is read

@@ -40,7 +40,9 @@ def _completed_batch(
     )
     for day, day_scores in ((1, ("9.000000",) * 3), (4, scores)):
         checkpoint_date = detail.batch.run_date + timedelta(days=day)
-        record_checkpoint(conn, computed_checkpoint(detail, checkpoint_date, scores=day_scores))
+        record_checkpoint(
+            conn, detail.batch.id, computed_checkpoint(detail, checkpoint_date, scores=day_scores)
+        )
     set_batch_status(conn, detail.batch.id, "completed", from_status="active")
 
 

@@ -103,7 +103,9 @@ def _completed(conn: psycopg.Connection, week: int, returns: str, origin: BatchO
     detail = create_batch(conn, new_batch(FIRST_MONDAY + timedelta(weeks=week), origin=origin))
     for day in (0, 4, 8, 11):
         record_checkpoint(
-            conn, computed_checkpoint(detail, detail.batch.run_date + timedelta(days=day), returns)
+            conn,
+            detail.batch.id,
+            computed_checkpoint(detail, detail.batch.run_date + timedelta(days=day), returns),
         )
     set_batch_status(conn, detail.batch.id, "completed", from_status="active")
 
@@ -120,8 +122,8 @@ def _seed(conn: psycopg.Connection) -> None:
         if offset in LATEST_DAYS:
             record = computed_checkpoint(latest, day, f"{offset / 4:.6f}")
         else:
-            record = skipped_checkpoint(latest, day)
-        record_checkpoint(conn, record)
+            record = skipped_checkpoint(day)
+        record_checkpoint(conn, latest.batch.id, record)
 
 
 def _screenshot(browser: webdriver.Chrome, name: str, size: tuple[int, int]) -> Path:

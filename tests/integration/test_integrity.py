@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -126,11 +127,11 @@ def test_failure_half_way_through_a_checkpoint_leaves_no_rows(conn: psycopg.Conn
     # Given a batch
     detail = create_batch(conn, new_batch())
     record = computed_checkpoint(detail, FIRST_MONDAY)
-    broken_metric = record.metrics[2].model_copy(update={"pick_id": uuid.uuid4()})
-    broken = record.model_copy(update={"metrics": (*record.metrics[:2], broken_metric)})
+    broken_metric = dataclasses.replace(record.scores[2], pick_id=uuid.uuid4())
+    broken = dataclasses.replace(record, scores=(*record.scores[:2], broken_metric))
     # When its third metric row fails (unknown pick) after the checkpoint and two metrics
     with pytest.raises(pg_errors.ForeignKeyViolation):
-        record_checkpoint(conn, broken)
+        record_checkpoint(conn, detail.batch.id, broken)
     # Then neither the checkpoint nor the first two metric rows were kept
     assert _count(conn, "checkpoints") == 1  # only the baseline
     assert _count(conn, "pick_checkpoint_metrics") == 0
@@ -146,7 +147,7 @@ def test_checkpoint_on_a_finished_batch_is_refused_by_the_database(
     # When a checkpoint is written for it, through the repository or by raw SQL
     # (the step's handler translates the SQLSTATE into BatchNotActive)
     with pytest.raises(psycopg.Error, match=f"is {status}") as refused:
-        record_checkpoint(conn, computed_checkpoint(detail, FIRST_MONDAY))
+        record_checkpoint(conn, detail.batch.id, computed_checkpoint(detail, FIRST_MONDAY))
     assert refused.value.sqlstate == BATCH_NOT_ACTIVE_SQLSTATE
     with pytest.raises(psycopg.Error, match="only be written for an active batch"):
         conn.execute(
@@ -162,7 +163,7 @@ def test_checkpoint_on_a_finished_batch_is_refused_by_the_database(
 def test_metric_rows_of_a_finished_batch_cannot_be_rewritten(conn: psycopg.Connection) -> None:
     # Given a completed batch with a computed checkpoint
     detail = create_batch(conn, new_batch())
-    record_checkpoint(conn, computed_checkpoint(detail, FIRST_MONDAY))
+    record_checkpoint(conn, detail.batch.id, computed_checkpoint(detail, FIRST_MONDAY))
     set_batch_status(conn, detail.batch.id, "completed", from_status="active")
     # When one of its metric rows is updated
     with pytest.raises(psycopg.Error, match="only be written for an active batch"):

@@ -38,8 +38,10 @@ def test_detail_orders_checkpoints_by_date_and_carries_metrics(conn: psycopg.Con
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
     run_date = detail.batch.run_date
     for offset in (3, 1, 2):
-        record_checkpoint(conn, computed_checkpoint(detail, run_date + timedelta(days=offset)))
-    record_checkpoint(conn, skipped_checkpoint(detail, run_date + timedelta(days=5)))
+        record_checkpoint(
+            conn, detail.batch.id, computed_checkpoint(detail, run_date + timedelta(days=offset))
+        )
+    record_checkpoint(conn, detail.batch.id, skipped_checkpoint(run_date + timedelta(days=5)))
     # When the detail is read
     read = get_batch_detail(conn, detail.batch.id)
     # Then checkpoints come in date order, the baseline first with no metrics
@@ -88,7 +90,7 @@ def test_page_of_exact_size_has_no_next_cursor(conn: psycopg.Connection) -> None
 def test_summary_carries_picks_and_latest_computed_returns(conn: psycopg.Connection) -> None:
     # Given a batch with two computed days and a later skipped one
     (detail,) = seed_batches(conn, 1, checkpoints_each=2)
-    record_checkpoint(conn, skipped_checkpoint(detail, FIRST_MONDAY + timedelta(days=5)))
+    record_checkpoint(conn, detail.batch.id, skipped_checkpoint(FIRST_MONDAY + timedelta(days=5)))
     # When the list is read
     (summary,) = list_batches(conn, limit=10).items
     # Then the latest computed (not skipped, not baseline) checkpoint is summarised
@@ -108,10 +110,10 @@ def test_recording_the_same_checkpoint_twice_changes_nothing(conn: psycopg.Conne
     # Given a computed checkpoint
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
     record = computed_checkpoint(detail, FIRST_MONDAY)
-    first_id = record_checkpoint(conn, record)
+    first_id = record_checkpoint(conn, detail.batch.id, record)
     before = get_batch_detail(conn, detail.batch.id)
     # When the same checkpoint is recorded again
-    second_id = record_checkpoint(conn, record)
+    second_id = record_checkpoint(conn, detail.batch.id, record)
     # Then the rows, their ids and their values are unchanged
     assert second_id == first_id
     assert get_batch_detail(conn, detail.batch.id) == before
@@ -119,8 +121,8 @@ def test_recording_the_same_checkpoint_twice_changes_nothing(conn: psycopg.Conne
 
 def test_a_computed_checkpoint_is_not_downgraded_to_skipped(conn: psycopg.Connection) -> None:
     (detail,) = seed_batches(conn, 1, checkpoints_each=1)
-    skipped = skipped_checkpoint(detail, FIRST_MONDAY, "close not published")
-    assert record_checkpoint(conn, skipped) is None
+    skipped = skipped_checkpoint(FIRST_MONDAY, "close not published")
+    assert record_checkpoint(conn, detail.batch.id, skipped) is None
     kept = get_batch_detail(conn, detail.batch.id).checkpoints[1]
     assert kept.status == "computed"
     assert len(kept.metrics) == 3

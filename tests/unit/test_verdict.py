@@ -7,14 +7,14 @@ from decimal import Decimal
 from uuid import uuid4
 
 from alpha_monday.dashboard.page import verdict
-from alpha_monday.domain.track_record import PickScore, record_of
+from alpha_monday.domain.track_record import FinalScore, record_of
 
 
-def _scores(*alphas: str) -> list[PickScore]:
+def _scores(*alphas: str) -> list[FinalScore]:
     """One pick a batch, so each batch's alpha is its pick's score."""
     monday = date(2026, 1, 5)
     return [
-        PickScore(uuid4(), monday + timedelta(weeks=n), "AAPL", "BUY", Decimal(alpha))
+        FinalScore(uuid4(), monday + timedelta(weeks=n), "AAPL", "BUY", Decimal(alpha))
         for n, alpha in enumerate(alphas)
     ]
 

@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 
-from alpha_monday.domain.model import CheckpointRecord
+from alpha_monday.domain.scoring import DayScore
 
 # A computed checkpoint is never downgraded to skipped by a later, less lucky run.
 _UPSERT_CHECKPOINT_SQL = """
@@ -55,25 +55,27 @@ _DROP_STALE_SKIPS_SQL = (
 )
 
 
-def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUID | None:
-    """Upsert a checkpoint, its metric rows, its skipped picks and any split confirmed that
-    day, in one transaction.
+def record_checkpoint(conn: psycopg.Connection, batch_id: UUID, day: DayScore) -> UUID | None:
+    """Upsert a day of the batch as the domain scored it: a computed checkpoint with its
+    metric rows, its picks left out and any split confirmed that day, or a skipped one with
+    its reason; in one transaction.
 
     Returns the checkpoint's id, or None when a computed checkpoint already holds that date
-    and the record only says it was skipped (the computed one stays). The database refuses
-    a checkpoint for a batch that is not active (BatchNotActive).
+    and the day was skipped (the computed one stays). The database refuses a checkpoint for
+    a batch that is not active (SQLSTATE AM001).
     """
+    computed = day.skip_reason is None
     with conn.transaction(), conn.cursor() as cursor:
         row = cursor.execute(
             _UPSERT_CHECKPOINT_SQL,
             (
                 uuid4(),
-                record.batch_id,
-                record.checkpoint_date,
-                record.status,
-                record.benchmark_price,
-                record.benchmark_return_pct,
-                record.skip_reason,
+                batch_id,
+                day.trading_date,
+                "computed" if computed else "skipped",
+                day.benchmark_close,
+                day.benchmark_return_pct,
+                day.skip_reason,
             ),
         ).fetchone()
         if row is None:
@@ -82,18 +84,15 @@ def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUI
         cursor.executemany(
             _INSERT_SPLIT_ADJUSTMENT_SQL,
             [
-                (uuid4(), adjustment.pick_id, adjustment.effective_date, adjustment.split_factor)
-                for adjustment in record.split_adjustments
+                (uuid4(), new.pick_id, new.split.effective_date, new.split.factor)
+                for new in day.new_splits
             ],
         )
-        scored = [metric.pick_id for metric in record.metrics]
-        cursor.execute(_DROP_STALE_METRICS_SQL, (checkpoint_id, scored))
-        cursor.execute(
-            _DROP_STALE_SKIPS_SQL, (checkpoint_id, [s.pick_id for s in record.pick_skips])
-        )
+        cursor.execute(_DROP_STALE_METRICS_SQL, (checkpoint_id, [s.pick_id for s in day.scores]))
+        cursor.execute(_DROP_STALE_SKIPS_SQL, (checkpoint_id, [o.pick_id for o in day.left_out]))
         cursor.executemany(
             _UPSERT_PICK_SKIP_SQL,
-            [(uuid4(), checkpoint_id, skip.pick_id, skip.reason) for skip in record.pick_skips],
+            [(uuid4(), checkpoint_id, out.pick_id, out.reason) for out in day.left_out],
         )
         cursor.executemany(
             _UPSERT_METRIC_SQL,
@@ -101,12 +100,12 @@ def record_checkpoint(conn: psycopg.Connection, record: CheckpointRecord) -> UUI
                 (
                     uuid4(),
                     checkpoint_id,
-                    metric.pick_id,
-                    metric.current_price,
-                    metric.absolute_return_pct,
-                    metric.vs_benchmark_pct,
+                    score.pick_id,
+                    score.close,
+                    score.absolute_return_pct,
+                    score.vs_benchmark_pct,
                 )
-                for metric in record.metrics
+                for score in day.scores
             ],
         )
     return checkpoint_id

@@ -136,39 +136,6 @@ class NewBatch(Row):
     picks: tuple[NewPick, ...]
 
 
-class NewPickMetric(Row):
-    pick_id: UUID
-    current_price: Decimal
-    absolute_return_pct: Decimal
-    vs_benchmark_pct: Decimal
-
-
-class NewPickSkip(Row):
-    pick_id: UUID
-    reason: str
-
-
-class NewSplitAdjustment(Row):
-    pick_id: UUID
-    effective_date: date
-    split_factor: Decimal
-
-
-class CheckpointRecord(Row):
-    """A checkpoint to upsert: computed with its metrics (and the picks it could not score),
-    or skipped with the reason."""
-
-    batch_id: UUID
-    checkpoint_date: date
-    status: CheckpointStatus
-    benchmark_price: Decimal | None = None
-    benchmark_return_pct: Decimal | None = None
-    skip_reason: str | None = None
-    metrics: tuple[NewPickMetric, ...] = ()
-    pick_skips: tuple[NewPickSkip, ...] = ()
-    split_adjustments: tuple[NewSplitAdjustment, ...] = ()
-
-
 class Event(Row):
     id: UUID
     created_at: datetime

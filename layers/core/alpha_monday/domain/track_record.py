@@ -46,7 +46,9 @@ class BatchAlpha:
 
 
 @dataclass(frozen=True)
-class PickScore:
+class FinalScore:
+    """A pick's score at its last computed checkpoint (what the track record counts)."""
+
     batch_id: UUID
     run_date: date
     ticker: str
@@ -75,8 +77,8 @@ class Record:
     median_alpha: Decimal | None
     mean_alpha_interval: Interval | None
     p_value_no_skill: Decimal | None
-    best_pick: PickScore | None
-    worst_pick: PickScore | None
+    best_pick: FinalScore | None
+    worst_pick: FinalScore | None
     by_action: tuple[ActionSplit, ...]
 
     @property
@@ -109,7 +111,7 @@ def mean_return(values: Sequence[Decimal]) -> Decimal | None:
     return rounded_return(sum(values, Decimal(0)) / len(values)) if values else None
 
 
-def _batch_alphas(scores: Sequence[PickScore]) -> tuple[BatchAlpha, ...]:
+def _batch_alphas(scores: Sequence[FinalScore]) -> tuple[BatchAlpha, ...]:
     """Each batch's equal-weight mean score, by run_date, and their running sum."""
     alphas: list[BatchAlpha] = []
     cumulative = Decimal(0)
@@ -126,13 +128,13 @@ def _interval(bounds: tuple[float, float] | None) -> Interval | None:
     return None if bounds is None else Interval(estimate(bounds[0]), estimate(bounds[1]))
 
 
-def _action_split(action: PickAction, scores: Sequence[PickScore]) -> ActionSplit:
+def _action_split(action: PickAction, scores: Sequence[FinalScore]) -> ActionSplit:
     chosen = [s.vs_benchmark_pct for s in scores if s.action == action]
     hits = sum(1 for value in chosen if value > 0)
     return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), mean_return(chosen))
 
 
-def record_of(scores: Sequence[PickScore]) -> Record:
+def record_of(scores: Sequence[FinalScore]) -> Record:
     hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
     alphas = _batch_alphas(scores)
     values = [float(a.alpha) for a in alphas]
@@ -156,10 +158,10 @@ def record_of(scores: Sequence[PickScore]) -> Record:
     )
 
 
-def _scores(rows: Iterable[ScoredPick]) -> list[PickScore]:
+def _scores(rows: Iterable[ScoredPick]) -> list[FinalScore]:
     """Picks never scored (no computed checkpoint) have nothing to count."""
     return [
-        PickScore(row.batch_id, row.run_date, row.ticker, row.action, row.vs_benchmark_pct)
+        FinalScore(row.batch_id, row.run_date, row.ticker, row.action, row.vs_benchmark_pct)
         for row in rows
         if row.vs_benchmark_pct is not None
     ]

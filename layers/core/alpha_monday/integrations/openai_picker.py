@@ -9,12 +9,17 @@ workflow can keep it in `events`.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import httpx
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    # What `with_raw_response` returns; the SDK does not export the type.
+    from openai._legacy_response import LegacyAPIResponse
 
 from alpha_monday.domain.errors import (
     AlphaMondayError,
@@ -136,6 +141,48 @@ def kept_text(text: str) -> str:
     return f"{text[:KEPT_ANSWER_CHARACTERS]}[... {cut} more characters not kept]"
 
 
+def _read_answer(
+    raw: LegacyAPIResponse[ChatCompletion],
+) -> tuple[PickerAttempt, PickerError | None]:
+    """The model's answer, or, for an answer that is no usable completion, the answer as
+    received (to be kept) with its named error."""
+
+    def unusable(error: PickerError, model: str | None = None) -> tuple[PickerAttempt, PickerError]:
+        kept = PickerAttempt(raw_output=kept_text(raw.text), problems=(str(error),), model=model)
+        return kept, error
+
+    try:
+        completion = raw.parse()
+    except ValueError:  # a JSON content type with a body that is not JSON
+        completion = None
+    if not isinstance(completion, ChatCompletion) or any(
+        choice.message is None for choice in completion.choices or ()
+    ):
+        content_type = raw.headers.get("content-type", "no content type")
+        return unusable(
+            PickerUnavailable(
+                f"OpenAI answered HTTP {raw.status_code} with a body that is not a chat "
+                f"completion ({content_type})"
+            )
+        )
+    model = completion.model
+    if not completion.choices:
+        # Some OpenAI-compatible services answer a filtered request with no choice.
+        return unusable(
+            PickerRefused("the model's answer has no choices (filtered by the service?)"), model
+        )
+    choice = completion.choices[0]
+    if choice.finish_reason == "length":
+        return unusable(PickerOutputTruncated("the model's answer hit the token limit"), model)
+    if choice.finish_reason == "content_filter":
+        return unusable(
+            PickerRefused("the model's answer was stopped by the content filter"), model
+        )
+    if choice.message.refusal:
+        return unusable(PickerRefused(f"the model refused: {choice.message.refusal}"), model)
+    return PickerAttempt(raw_output=choice.message.content or "", model=model), None
+
+
 class OpenAIPicker:
     offline = False
 
@@ -231,47 +278,11 @@ class OpenAIPicker:
             # The SDK's message has no key; the status says what happened.
             raise PickerUnavailable(f"OpenAI API error: {type(error).__name__}") from None
 
-        def failed(error: PickerError, model: str | None = None) -> PickerError:
-            attempts.append(
-                PickerAttempt(raw_output=kept_text(raw.text), problems=(str(error),), model=model)
-            )
-            return error
-
-        try:
-            completion = raw.parse()
-        except ValueError:  # a JSON content type with a body that is not JSON
-            completion = None
-        if not isinstance(completion, ChatCompletion) or any(
-            choice.message is None for choice in completion.choices or ()
-        ):
-            content_type = raw.headers.get("content-type", "no content type")
-            raise failed(
-                PickerUnavailable(
-                    f"OpenAI answered HTTP {raw.status_code} with a body that is not a chat "
-                    f"completion ({content_type})"
-                )
-            )
-        if not completion.choices:
-            # Some OpenAI-compatible services answer a filtered request with no choice.
-            raise failed(
-                PickerRefused("the model's answer has no choices (filtered by the service?)"),
-                completion.model,
-            )
-        choice = completion.choices[0]
-        if choice.finish_reason == "length":
-            raise failed(
-                PickerOutputTruncated("the model's answer hit the token limit"), completion.model
-            )
-        if choice.finish_reason == "content_filter":
-            raise failed(
-                PickerRefused("the model's answer was stopped by the content filter"),
-                completion.model,
-            )
-        if choice.message.refusal:
-            raise failed(
-                PickerRefused(f"the model refused: {choice.message.refusal}"), completion.model
-            )
-        return PickerAttempt(raw_output=choice.message.content or "", model=completion.model)
+        answer, unusable = _read_answer(raw)
+        if unusable is not None:
+            attempts.append(answer)
+            raise unusable
+        return answer
 
     @staticmethod
     def _review(

@@ -3,6 +3,8 @@ earlier day skipped for a provider reason is filled in from the cache (no extra 
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 
 from alpha_monday.business_metrics import (
@@ -20,7 +22,7 @@ from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
 from alpha_monday.domain.errors import CloseMissingRefused
 from alpha_monday.domain.market_data import MarketData
-from alpha_monday.domain.model import BatchDetail
+from alpha_monday.domain.model import BatchDetail, CheckpointStatus
 from alpha_monday.domain.schedule import check_checkpoint_slot
 from alpha_monday.domain.skip_reasons import is_healable
 from alpha_monday.observability import logger
@@ -35,24 +37,33 @@ from alpha_monday.workflow.recording import (
     heal_days,
     pick_returns_out,
     score_and_store,
-    skipped_record,
+    skipped_day,
     stored_pick_returns,
 )
+
+
+def _result(task: CheckpointTask, status: CheckpointStatus, **day: Any) -> CheckpointResult:
+    return CheckpointResult(
+        batch_id=task.batch_id,
+        checkpoint_index=task.checkpoint_index,
+        checkpoint_date=task.checkpoint_date,
+        status=status,
+        **day,
+    )
+
+
+def _skipped(task: CheckpointTask, reason: str, *, market_open: bool) -> CheckpointResult:
+    """A skipped day, told and counted once (a session without returns fires the alarm)."""
+    count(SESSIONS_SKIPPED_PROVIDER if market_open else CHECKPOINTS_SKIPPED_MARKET_CLOSED)
+    logger.info("checkpoint skipped", extra={"skip_reason": reason})
+    return _result(task, "skipped", skip_reason=reason)
 
 
 def _skip(
     conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, reason: str
 ) -> CheckpointResult:
-    record_checkpoint(conn, skipped_record(detail, task.checkpoint_date, reason))
-    count(SESSIONS_SKIPPED_PROVIDER if is_healable(reason) else CHECKPOINTS_SKIPPED_MARKET_CLOSED)
-    logger.info("checkpoint skipped", extra={"skip_reason": reason})
-    return CheckpointResult(
-        batch_id=task.batch_id,
-        checkpoint_index=task.checkpoint_index,
-        checkpoint_date=task.checkpoint_date,
-        status="skipped",
-        skip_reason=reason,
-    )
+    record_checkpoint(conn, detail.batch.id, skipped_day(task.checkpoint_date, reason))
+    return _skipped(task, reason, market_open=is_healable(reason))
 
 
 def _record_missing_close(
@@ -100,26 +111,16 @@ def _compute(
         return _as_stored(task, detail)
     if score.skip_reason is not None:
         # The benchmark itself is missing or jumped: a trading day without returns.
-        count(SESSIONS_SKIPPED_PROVIDER)
-        logger.info("checkpoint skipped", extra={"skip_reason": score.skip_reason})
-        return CheckpointResult(
-            batch_id=task.batch_id,
-            checkpoint_index=task.checkpoint_index,
-            checkpoint_date=task.checkpoint_date,
-            status="skipped",
-            skip_reason=score.skip_reason,
-        )
+        return _skipped(task, score.skip_reason, market_open=True)
     picks, left_out = pick_returns_out(score)
     count(CHECKPOINTS_COMPUTED)
     count(PICKS_LEFT_OUT, len(left_out))
     logger.info(
         "checkpoint computed", extra={"benchmark_return_pct": str(score.benchmark_return_pct)}
     )
-    return CheckpointResult(
-        batch_id=task.batch_id,
-        checkpoint_index=task.checkpoint_index,
-        checkpoint_date=task.checkpoint_date,
-        status="computed",
+    return _result(
+        task,
+        "computed",
         benchmark_close=score.benchmark_close,
         benchmark_return_pct=score.benchmark_return_pct,
         picks=picks,
@@ -131,11 +132,9 @@ def _as_stored(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
     """The computed day as it stands in the database."""
     day = next(c for c in detail.checkpoints if c.checkpoint_date == task.checkpoint_date)
     logger.info("checkpoint kept as computed", extra={"checkpoint_date": day.checkpoint_date})
-    return CheckpointResult(
-        batch_id=task.batch_id,
-        checkpoint_index=task.checkpoint_index,
-        checkpoint_date=task.checkpoint_date,
-        status="computed",
+    return _result(
+        task,
+        "computed",
         benchmark_close=day.benchmark_price,
         benchmark_return_pct=day.benchmark_return_pct,
         picks=stored_pick_returns(detail, day),

@@ -12,14 +12,7 @@ from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
-from alpha_monday.domain.model import (
-    BatchDetail,
-    Checkpoint,
-    CheckpointRecord,
-    NewPickMetric,
-    NewPickSkip,
-    NewSplitAdjustment,
-)
+from alpha_monday.domain.model import BatchDetail, Checkpoint
 from alpha_monday.domain.scoring import DayScore, SplitConfirmer, score_day
 from alpha_monday.domain.splits import Split, confirming_split
 from alpha_monday.observability import logger
@@ -42,40 +35,9 @@ def split_confirmer(market: MarketData) -> SplitConfirmer:
     return confirm
 
 
-def skipped_record(detail: BatchDetail, day: date, reason: str) -> CheckpointRecord:
-    return CheckpointRecord(
-        batch_id=detail.batch.id, checkpoint_date=day, status="skipped", skip_reason=reason
-    )
-
-
-def scored_record(detail: BatchDetail, score: DayScore) -> CheckpointRecord:
-    if score.skip_reason is not None:
-        return skipped_record(detail, score.trading_date, score.skip_reason)
-    return CheckpointRecord(
-        batch_id=detail.batch.id,
-        checkpoint_date=score.trading_date,
-        status="computed",
-        benchmark_price=score.benchmark_close,
-        benchmark_return_pct=score.benchmark_return_pct,
-        metrics=tuple(
-            NewPickMetric(
-                pick_id=s.pick_id,
-                current_price=s.close,
-                absolute_return_pct=s.absolute_return_pct,
-                vs_benchmark_pct=s.vs_benchmark_pct,
-            )
-            for s in score.scores
-        ),
-        pick_skips=tuple(NewPickSkip(pick_id=o.pick_id, reason=o.reason) for o in score.left_out),
-        split_adjustments=tuple(
-            NewSplitAdjustment(
-                pick_id=n.pick_id,
-                effective_date=n.split.effective_date,
-                split_factor=n.split.factor,
-            )
-            for n in score.new_splits
-        ),
-    )
+def skipped_day(day: date, reason: str) -> DayScore:
+    """A day without returns, and why."""
+    return DayScore(day, skip_reason=reason)
 
 
 def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) -> bool:
@@ -85,7 +47,7 @@ def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) 
     (a computed day is never downgraded).
     """
     with conn.transaction():
-        if record_checkpoint(conn, scored_record(detail, score)) is None:
+        if record_checkpoint(conn, detail.batch.id, score) is None:
             return False
         if score.skip_reason is not None:
             append_event(
