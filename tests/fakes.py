@@ -155,3 +155,11 @@ def tickers_rejected(*tickers: str) -> Callable[[str], str | None]:
 
 def accept_all(_: str) -> str | None:
     return None
+
+
+# What Alpha Vantage answers a revoked, expired or mistyped key (HTTP 200).
+AV_KEY_REFUSED = {
+    "Error Message": "the parameter apikey is invalid or missing. Please claim your free API "
+    "key on (https://www.alphavantage.co/support/#api-key). It should take less than 20 "
+    "seconds."
+}

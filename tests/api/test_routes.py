@@ -16,7 +16,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.connection import close_connection
-from alpha_monday.domain.scoring import PickLeftOut
+from alpha_monday.domain.model import PickSkip
 from tests.api.conftest import Call
 from tests.builders import FIRST_MONDAY, computed_checkpoint, seed_batches, skipped_checkpoint
 
@@ -117,7 +117,7 @@ def test_a_summary_says_exactly_what_the_detail_says(
         dataclasses.replace(
             day,
             scores=tuple(s for s in day.scores if s.pick_id != nvda),
-            left_out=(PickLeftOut(nvda, "NVDA", "symbol unknown: NVDA"),),
+            left_out=(PickSkip(pick_id=nvda, ticker="NVDA", reason="symbol unknown: NVDA"),),
         ),
     )
     # When the list and the batch are read
@@ -297,7 +297,7 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
         dataclasses.replace(
             day,
             scores=day.scores[:2],
-            left_out=(PickLeftOut(nvda.id, "NVDA", "symbol unknown: NVDA"),),
+            left_out=(PickSkip(pick_id=nvda.id, ticker="NVDA", reason="symbol unknown: NVDA"),),
             new_splits=(NewSplit(aapl.id, "AAPL", Split(FIRST_MONDAY, Decimal("2"))),),
         ),
     )

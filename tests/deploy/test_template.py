@@ -149,7 +149,10 @@ def test_alarms_notify_the_alarm_topic(template: Template, namespace: str, metri
         assert watched == set(functions(template))
 
 
-@pytest.mark.parametrize("name", ["SessionsSkippedForProviderReasonAlarm", "WeeklyRunAbortedAlarm"])
+@pytest.mark.parametrize(
+    "name",
+    ["SessionsSkippedForProviderReasonAlarm", "MarketDataKeyRefusedAlarm", "WeeklyRunAbortedAlarm"],
+)
 def test_operators_hear_of_skipped_sessions_and_aborted_runs(template: Template, name: str) -> None:
     alarm = template["Resources"][name]["Properties"]
     assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]

@@ -10,6 +10,7 @@ import pytest
 
 from alpha_monday.domain.errors import (
     MarketDataError,
+    MarketDataKeyRefused,
     MarketDataPremiumOnly,
     MarketDataRateLimited,
     MarketDataUnavailable,
@@ -17,6 +18,7 @@ from alpha_monday.domain.errors import (
 )
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from tests.fakes import (
+    AV_KEY_REFUSED,
     AV_PREMIUM_INFORMATION,
     AV_RATE_LIMIT_INFORMATION,
     AV_RATE_LIMIT_NOTE,
@@ -140,3 +142,28 @@ def test_split_history_is_parsed_from_the_free_splits_endpoint() -> None:
         (date(2021, 7, 20), Decimal("4.0000")),
     ]
     assert scripted.requests[0].url.params["function"] == "SPLITS"
+
+
+@pytest.mark.parametrize("function", ["daily_closes", "splits"])
+def test_a_refused_key_is_named_as_such_never_an_unknown_symbol(function: str) -> None:
+    # Given Alpha Vantage's answer to a revoked, expired or mistyped key
+    source, _ = _source(av_json(AV_KEY_REFUSED))
+    # When closes or the split history are asked for
+    with pytest.raises(MarketDataKeyRefused) as refused:
+        getattr(source, function)("SPY")
+    # Then it is the key's fault, said in the provider's words ("invalid" kept), no key shown
+    assert not isinstance(refused.value, MarketDataUnknownSymbol)
+    assert "the parameter apikey is invalid or missing" in refused.value.reason
+    assert API_KEY not in str(refused.value)
+
+
+def test_a_key_the_provider_quotes_is_redacted_but_its_words_are_kept() -> None:
+    quoted = {
+        "Information": f"We have detected your API key as {API_KEY} and our standard API"
+        " rate limit is 25 requests per day."
+    }
+    source, _ = _source(av_json(quoted))
+    with pytest.raises(MarketDataRateLimited) as limited:
+        source.daily_closes("SPY")
+    assert API_KEY not in limited.value.reason
+    assert "API key as [redacted] and our standard" in limited.value.reason

@@ -17,6 +17,7 @@ from alpha_monday.domain.errors import (
     PickerInvalidOutput,
     PickerOutputTruncated,
     PickerRefused,
+    PickerRequestRejected,
     PickerUnavailable,
 )
 from alpha_monday.domain.picks import (
@@ -324,3 +325,37 @@ def test_a_huge_answer_is_kept_up_to_a_bound() -> None:
     assert kept.startswith("x" * KEPT_ANSWER_CHARACTERS)
     assert kept.endswith("[... 10 more characters not kept]")
     assert kept_text("short") == "short"
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (400, "'response_format' of type 'json_schema' is not supported with this model."),
+        (404, "The model `gpt-5-nonexistent` does not exist or you do not have access to it."),
+        (422, "Unprocessable request: invalid schema for response_format 'weekly_picks'."),
+    ],
+)
+def test_a_request_openai_rejects_fails_at_once_with_openai_s_reason(
+    status: int, message: str
+) -> None:
+    # Given an API that rejects the request itself, and an SDK that would retry twice
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+    scripted = ScriptedTransport([httpx.Response(status, json=body)] * 3)
+    picker = OpenAIPicker(
+        "sk-test-DO-NOT-LEAK",
+        "gpt-4o-mini",
+        timeout_seconds=5,
+        max_retries=2,
+        max_reasks=2,
+        transport=scripted.transport,
+    )
+    # When picks are requested
+    with pytest.raises(PickerRequestRejected) as rejected:
+        picker.pick(REQUEST, accept_all)
+    # Then one request was made, and the error carries OpenAI's reason (not the key, nor
+    # the prompt)
+    assert len(scripted.requests) == 1
+    assert f"HTTP {status}" in str(rejected.value)
+    assert message in str(rejected.value)
+    assert "DO-NOT-LEAK" not in str(rejected.value)
+    assert "Run date" not in str(rejected.value)

@@ -20,7 +20,6 @@ import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.domain.calendar import market_date, market_instant_utc
-from alpha_monday.domain.errors import MarketDataUnknownSymbol
 from alpha_monday.domain.market_data import DailyCloseSource, DailySeries
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
@@ -188,21 +187,6 @@ def run_weekly(database_url: str) -> RunWeekly:
         return WeeklyRun(report=report, clock=clock, source=chosen_source)
 
     return run
-
-
-@dataclass
-class Delisted(WrappedSource):
-    """Wraps a source: from `since` on (market date), the source no longer knows `symbol`."""
-
-    clock: SimulatedClock
-    symbol: str
-    since: date
-    name: str = "a market that lost a symbol"
-
-    def daily_closes(self, symbol: str) -> DailySeries:
-        if symbol == self.symbol and market_date(self.clock.now()) >= self.since:
-            raise MarketDataUnknownSymbol(symbol, "Alpha Vantage: Invalid API call.")
-        return self.inner.daily_closes(symbol)
 
 
 @dataclass

@@ -105,4 +105,9 @@ def test_a_proxy_page_is_retried_but_a_filtered_answer_is_not(states: dict[str, 
     retried = {name for rule in states["GeneratePicks"]["Retry"] for name in rule["ErrorEquals"]}
     # Then the transient failure (a proxy's HTML page) is retried, a filtered answer is not
     assert errors.PickerUnavailable.__name__ in retried
-    assert errors.PickerRefused.__name__ not in retried
+    for permanent in (
+        errors.PickerRefused,
+        errors.PickerRequestRejected,
+        errors.MarketDataKeyRefused,
+    ):
+        assert permanent.__name__ not in retried

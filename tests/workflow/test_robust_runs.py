@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import httpx
 import psycopg
 import pytest
 
@@ -254,8 +255,19 @@ def test_step_logs_carry_the_run_the_step_and_the_retry_and_a_failure_is_logged_
     assert failures[0]["batch_id"] == batch_id
 
 
+@pytest.mark.parametrize(
+    ("error", "metrics"),
+    [
+        ("MarketDataUnavailable", {"SessionsSkippedForProviderReason"}),
+        ("MarketDataKeyRefused", {"SessionsSkippedForProviderReason", "SessionsSkippedKeyRefused"}),
+    ],
+)
 def test_a_session_skipped_for_a_provider_reason_is_a_business_metric(
-    generate: Any, template: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    generate: Any,
+    template: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    error: str,
+    metrics: set[str],
 ) -> None:
     # Given a batch, and a close that never came for Wednesday June 3rd
     batch_id = _generate(generate)["batch_id"]
@@ -265,15 +277,16 @@ def test_a_session_skipped_for_a_provider_reason_is_a_business_metric(
             "batch_id": batch_id,
             "checkpoint_index": 3,
             "checkpoint_date": "2026-06-03",
-            "close_missing": {"Error": "MarketDataUnavailable", "Cause": "HTTP 503"},
+            "close_missing": {"Error": error, "Cause": "from Alpha Vantage"},
         }
     )
-    # Then the step published SessionsSkippedForProviderReason in embedded metric format
+    # Then the step published its metrics in embedded metric format (the alarms watch them)
     blobs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
     published = {
         m["Name"] for b in blobs for d in b["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]
     }
-    assert "SessionsSkippedForProviderReason" in published
+    assert metrics <= published
+    assert ("SessionsSkippedKeyRefused" in published) == ("SessionsSkippedKeyRefused" in metrics)
     assert blobs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "AlphaMonday"
 
 
@@ -410,3 +423,25 @@ def test_an_answer_that_is_no_completion_fails_the_run_by_name_and_is_kept(
     for answer in answered:
         assert answer["outcome"] == error
         assert [a["raw_output"] for a in answer["attempts"]] == [body.decode()]
+
+
+def test_a_request_openai_rejects_fails_the_run_once_with_openai_s_reason(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given a model that does not support the strict schema (HTTP 400 from OpenAI)
+    reason = "'response_format' of type 'json_schema' is not supported with this model."
+    refused = httpx.Response(400, json={"error": {"message": reason, "type": "invalid_request"}})
+    scripted = ScriptedTransport([refused] * 5)
+    picker = OpenAIPicker(
+        "sk-test", "gpt-3.5-turbo", timeout_seconds=5, max_retries=0, max_reasks=2,
+        transport=scripted.transport,
+    )  # fmt: skip
+    # When the weekly run executes
+    run = run_weekly(JUNE_1, picker=picker)
+    # Then GeneratePicks ran once (no retry can succeed) and the failure keeps OpenAI's reason
+    assert run.report.status == "FAILED"
+    assert run.report.invocations["GeneratePicksFunction"] == 1
+    assert len(scripted.requests) == 1
+    (failed,) = _events(conn, "run_failed")
+    assert failed["error"] == "PickerRequestRejected"
+    assert reason in failed["cause"]

@@ -17,7 +17,6 @@ from alpha_monday.domain.model import BatchDetail, Checkpoint
 from alpha_monday.integrations.offline import SyntheticMarket
 from alpha_monday_local.sfn_runner import SimulatedClock
 from tests.workflow.conftest import (
-    Delisted,
     FixedPicker,
     RunWeekly,
     ScriptedFailures,
@@ -89,28 +88,6 @@ def test_an_outage_on_the_last_session_is_healed_by_complete_batch(
     assert run.output["final_checkpoint_date"] == "2026-06-12"
 
 
-def test_a_symbol_lost_mid_fortnight_skips_only_that_pick(
-    run_weekly: RunWeekly, conn: psycopg.Connection
-) -> None:
-    # Given the source stops knowing NVDA from Monday June 8th (a delisting)
-    run = run_weekly(
-        JUNE_1,
-        picker=PICKS,
-        source=lambda clock, synthetic: Delisted(synthetic, clock, "NVDA", date(2026, 6, 8)),
-    )
-    # Then the batch completes, and from June 8th NVDA is skipped with its reason while
-    # AAPL and MSFT are still recorded
-    assert run.report.status == "SUCCEEDED", run.report.cause
-    detail = get_batch_detail(conn, UUID(run.output["batch_id"]))
-    assert detail.batch.status == "completed"
-    for checkpoint in _computed_since(detail, date(2026, 6, 8)):
-        assert [m.ticker for m in checkpoint.metrics] == ["AAPL", "MSFT"]
-        assert [(s.ticker, s.reason) for s in checkpoint.skipped_picks] == [
-            ("NVDA", "symbol unknown: NVDA")
-        ]
-    assert len(_day(detail, date(2026, 6, 5)).metrics) == 3
-
-
 def test_a_confirmed_split_adjusts_the_baseline_instead_of_publishing_minus_half(
     run_weekly: RunWeekly, conn: psycopg.Connection
 ) -> None:
@@ -143,31 +120,6 @@ def test_a_confirmed_split_adjusts_the_baseline_instead_of_publishing_minus_half
         assert metric.absolute_return_pct > -20
     # And the split history was asked once, on the day of the jump
     assert sources[0].split_calls == ["AAPL"]
-
-
-def test_an_unconfirmed_split_like_jump_is_never_published(
-    run_weekly: RunWeekly, conn: psycopg.Connection
-) -> None:
-    # Given AAPL's close halves on June 3rd but no split is reported
-    run = run_weekly(
-        JUNE_1,
-        picker=PICKS,
-        source=lambda clock, synthetic: SplitAt(
-            synthetic, "AAPL", JUNE_3, Decimal(2), reported=False
-        ),
-    )
-    assert run.report.status == "SUCCEEDED", run.report.cause
-    detail = get_batch_detail(conn, UUID(run.output["batch_id"]))
-    # Then from June 3rd AAPL is left out with the reason on every session, the others scored
-    for checkpoint in _computed_since(detail, JUNE_3):
-        assert "AAPL" not in [m.ticker for m in checkpoint.metrics]
-        (skip,) = checkpoint.skipped_picks
-        assert skip.ticker == "AAPL"
-        assert skip.reason.startswith("unconfirmed split: AAPL (close 0.")
-    # And no published AAPL return is anywhere near -50 %
-    published = [m for c in detail.checkpoints for m in c.metrics if m.ticker == "AAPL"]
-    assert published
-    assert all(m.absolute_return_pct > -20 for m in published)
 
 
 def test_rerunning_the_whole_fortnight_changes_nothing(

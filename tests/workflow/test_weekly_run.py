@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from uuid import UUID
 
@@ -125,30 +125,6 @@ def test_an_nyse_holiday_is_skipped_without_a_market_call(
     assert isinstance(run.source, ScriptedFailures)
     assert date(2026, 11, 26) not in {day for day, _ in run.source.calls}
     assert run.output["checkpoints_computed"] == 9
-
-
-def test_wake_up_instants_move_an_hour_in_utc_across_daylight_saving(
-    run_weekly: RunWeekly,
-) -> None:
-    # Given the fortnight in which New York leaves daylight saving time (November 1st)
-    run = run_weekly(date(2026, 10, 26))
-    assert run.report.status == "SUCCEEDED", run.report.cause
-    generate = next(
-        e
-        for e in run.report.events
-        if e["type"] == "TaskStateExited"
-        and e["stateExitedEventDetails"]["name"] == "GeneratePicks"
-    )
-    import json
-
-    schedule = json.loads(generate["stateExitedEventDetails"]["output"])["schedule"]
-    wake = {item["checkpoint_date"]: item["wake_at"] for item in schedule}
-    # Then 17:15 in New York is 21:15 UTC before the change and 22:15 UTC after it
-    assert wake["2026-10-31"] == "2026-10-31T21:15:00Z"
-    assert wake["2026-11-01"] == "2026-11-01T22:15:00Z"
-    assert wake["2026-11-08"] == "2026-11-08T22:15:00Z"
-    # And the Waits slept until those instants (the simulated clock ends on the last one)
-    assert run.clock.now() >= datetime(2026, 11, 8, 22, 15, tzinfo=UTC)
 
 
 def test_a_transient_market_failure_is_retried_then_succeeds(

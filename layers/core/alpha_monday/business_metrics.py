@@ -15,6 +15,8 @@ CHECKPOINTS_COMPUTED = "CheckpointsComputed"
 CHECKPOINTS_SKIPPED_MARKET_CLOSED = "CheckpointsSkippedMarketClosed"
 # A trading day without returns because of the provider: the template alarms on it.
 SESSIONS_SKIPPED_PROVIDER = "SessionsSkippedForProviderReason"
+# A day held because the provider refused the API key: an operator must fix the key.
+SESSIONS_SKIPPED_KEY_REFUSED = "SessionsSkippedKeyRefused"
 DAYS_HEALED = "DaysHealed"
 PICKS_LEFT_OUT = "PicksLeftOut"
 PROVIDER_CALLS = "ProviderCalls"

@@ -69,6 +69,11 @@ class MarketDataUnknownSymbol(MarketDataError):
     """The source does not know the symbol (an `Error Message` body or an empty series)."""
 
 
+class MarketDataKeyRefused(MarketDataError):
+    """The source refused the API key (revoked, expired, mistyped): never an unknown symbol.
+    Retrying cannot help until the key is fixed; the days it costs heal once it is."""
+
+
 class MarketDataRateLimited(MarketDataError):
     """The source's rate limit was hit, or the configured daily budget is spent."""
 
@@ -121,6 +126,11 @@ class PickerUnavailable(PickerError):
 class PickerCheckInterrupted(PickerError):
     """Checking the model's tickers failed (the market's error is the cause): the answer is
     kept to be reviewed again on the retry, without asking the model again."""
+
+
+class PickerRequestRejected(PickerError):
+    """OpenAI rejected the request itself (HTTP 400, 404, 422: an unsupported model or schema,
+    a model that does not exist): no retry can succeed; the message is OpenAI's reason."""
 
 
 class PickerAuthenticationFailed(PickerError):

@@ -15,7 +15,7 @@ from uuid import UUID
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.market_data import SessionCloses
 from alpha_monday.domain.metrics import benchmark_return_pct, pick_returns
-from alpha_monday.domain.model import BatchDetail, Checkpoint, Pick, PickAction
+from alpha_monday.domain.model import BatchDetail, Checkpoint, Pick, PickAction, PickSkip
 from alpha_monday.domain.splits import (
     Split,
     adjusted_initial_price,
@@ -38,13 +38,6 @@ class PickScore:
 
 
 @dataclass(frozen=True)
-class PickLeftOut:
-    pick_id: UUID
-    ticker: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class NewSplit:
     pick_id: UUID
     ticker: str
@@ -60,7 +53,7 @@ class DayScore:
     benchmark_close: Decimal | None = None
     benchmark_return_pct: Decimal | None = None
     scores: tuple[PickScore, ...] = ()
-    left_out: tuple[PickLeftOut, ...] = ()
+    left_out: tuple[PickSkip, ...] = ()
     new_splits: tuple[NewSplit, ...] = ()
 
 
@@ -139,12 +132,12 @@ def score_day(detail: BatchDetail, session: SessionCloses, confirm: SplitConfirm
         return DayScore(day, skip_reason=skip_reasons.unconfirmed_split(benchmark, ratio))
     last_closes = {m.pick_id: m.current_price for m in last.metrics} if last else {}
     scores: list[PickScore] = []
-    left_out: list[PickLeftOut] = []
+    left_out: list[PickSkip] = []
     new_splits: list[NewSplit] = []
     for pick in detail.picks:
         if pick.ticker not in session.closes:
             reason = skip_reasons.symbol_unknown(pick.ticker)
-            left_out.append(PickLeftOut(pick.id, pick.ticker, reason))
+            left_out.append(PickSkip(pick_id=pick.id, ticker=pick.ticker, reason=reason))
             continue
         close = session.closes[pick.ticker]
         reference = (
@@ -156,7 +149,7 @@ def score_day(detail: BatchDetail, session: SessionCloses, confirm: SplitConfirm
             detail, pick, close, reference, day, confirm=confirm
         )
         if problem is not None:
-            left_out.append(PickLeftOut(pick.id, pick.ticker, problem))
+            left_out.append(PickSkip(pick_id=pick.id, ticker=pick.ticker, reason=problem))
             continue
         if new_split is not None:
             new_splits.append(new_split)

@@ -13,6 +13,7 @@ from datetime import date
 from alpha_monday.domain.errors import (
     CloseMissingRefused,
     MarketDataInvalidClose,
+    MarketDataKeyRefused,
     MarketDataNotReady,
     MarketDataRateLimited,
     MarketDataUnavailable,
@@ -24,11 +25,13 @@ CLOSE_NEVER_PUBLISHED = "close never published"
 PROVIDER_UNAVAILABLE = "provider unavailable"
 RATE_LIMITED = "rate limited"
 INVALID_PRICE = "invalid price"
+# The provider refused the key: healable once an operator fixes it, and alarmed on.
+PROVIDER_REFUSED_KEY = "provider refused the key"
 SYMBOL_UNKNOWN = "symbol unknown"
 UNCONFIRMED_SPLIT = "unconfirmed split"
 
 HEALABLE_KINDS = frozenset(
-    {CLOSE_NEVER_PUBLISHED, PROVIDER_UNAVAILABLE, RATE_LIMITED, INVALID_PRICE}
+    {CLOSE_NEVER_PUBLISHED, PROVIDER_UNAVAILABLE, RATE_LIMITED, INVALID_PRICE, PROVIDER_REFUSED_KEY}
 )
 
 # The errors the state machine catches when a session's retries run out: keyed by the
@@ -38,6 +41,7 @@ REASON_BY_ERROR: dict[str, str] = {
     MarketDataRateLimited.__name__: RATE_LIMITED,
     MarketDataUnavailable.__name__: PROVIDER_UNAVAILABLE,
     MarketDataInvalidClose.__name__: INVALID_PRICE,
+    MarketDataKeyRefused.__name__: PROVIDER_REFUSED_KEY,
 }
 
 

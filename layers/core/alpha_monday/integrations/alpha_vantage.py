@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from alpha_monday.domain.errors import (
+    MarketDataKeyRefused,
     MarketDataPremiumOnly,
     MarketDataRateLimited,
     MarketDataUnavailable,
@@ -41,8 +42,15 @@ RATE_LIMIT_WORDS = ("rate limit", "requests per day", "call frequency", "per min
 PLAIN_DECIMAL = re.compile(r"\d{1,12}(\.\d{1,12})?")
 
 REDACTED = "[redacted]"
-# "We have detected your API key as XXXX and ...": a key quoted by the provider.
-QUOTED_KEY = re.compile(r"(?i)(api ?key(?:\s+(?:as|is))?\s*[:=]?\s*)[A-Za-z0-9_\-]{4,}")
+# "We have detected your API key as XXXX and ...": a key quoted by the provider; the words
+# of "the parameter apikey is invalid or missing" are not a key.
+QUOTED_KEY = re.compile(
+    r"(?i)(api ?key(?:\s+(?:as|is))?\s*[:=]?\s*)"
+    r"(?!(?:invalid|missing|not|required|incorrect|expired|revoked)\b)[A-Za-z0-9_\-]{4,}"
+)
+# An `Error Message` about the key, not the symbol: "the parameter apikey is invalid or
+# missing", "Invalid API key".
+KEY_REFUSED = re.compile(r"(?i)\bapi ?key\b.*\b(invalid|missing)\b|\binvalid api ?key\b")
 
 
 def redacted(text: str, api_key: str) -> str:
@@ -75,6 +83,8 @@ def _payload(symbol: str, status_code: int, content: bytes, api_key: str) -> dic
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent an empty payload")
     if "Error Message" in payload:
         message = redacted(str(payload["Error Message"]), api_key)
+        if KEY_REFUSED.search(message):
+            raise MarketDataKeyRefused(symbol, f"Alpha Vantage refused the API key: {message}")
         raise MarketDataUnknownSymbol(symbol, f"Alpha Vantage: {message}")
     if "Information" in payload or "Note" in payload:
         message = redacted(str(payload.get("Information") or payload.get("Note")), api_key)

@@ -29,6 +29,7 @@ from alpha_monday.domain.errors import (
     PickerInvalidOutput,
     PickerOutputTruncated,
     PickerRefused,
+    PickerRequestRejected,
     PickerUnavailable,
 )
 from alpha_monday.domain.picks import (
@@ -183,6 +184,14 @@ def _read_answer(
     return PickerAttempt(raw_output=choice.message.content or "", model=model), None
 
 
+# Statuses no retry can change: a bad request, a model that does not exist, a schema refused.
+PERMANENT_REJECTIONS = (
+    openai.BadRequestError,
+    openai.NotFoundError,
+    openai.UnprocessableEntityError,
+)
+
+
 class OpenAIPicker:
     offline = False
 
@@ -197,6 +206,7 @@ class OpenAIPicker:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.model = model
+        self._api_key = api_key
         self._max_reasks = max_reasks
         self._client = openai.OpenAI(
             api_key=api_key,
@@ -273,6 +283,12 @@ class OpenAIPicker:
             # Retrying with the same key cannot help: fail the run now, by name.
             raise PickerAuthenticationFailed(
                 f"OpenAI refused the API key (HTTP {error.status_code})"
+            ) from None
+        except PERMANENT_REJECTIONS as error:
+            # The request itself is wrong for this model: fail now, with OpenAI's reason.
+            reason = kept_text(error.message.replace(self._api_key, "[redacted]"))[:1000]
+            raise PickerRequestRejected(
+                f"OpenAI rejected the request (HTTP {error.status_code}): {reason}"
             ) from None
         except openai.APIError as error:
             # The SDK's message has no key; the status says what happened.

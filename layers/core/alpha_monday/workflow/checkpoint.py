@@ -12,6 +12,7 @@ from alpha_monday.business_metrics import (
     CHECKPOINTS_SKIPPED_MARKET_CLOSED,
     DAYS_HEALED,
     PICKS_LEFT_OUT,
+    SESSIONS_SKIPPED_KEY_REFUSED,
     SESSIONS_SKIPPED_PROVIDER,
     count,
 )
@@ -55,6 +56,8 @@ def _result(task: CheckpointTask, status: CheckpointStatus, **day: Any) -> Check
 def _skipped(task: CheckpointTask, reason: str, *, market_open: bool) -> CheckpointResult:
     """A skipped day, told and counted once (a session without returns fires the alarm)."""
     count(SESSIONS_SKIPPED_PROVIDER if market_open else CHECKPOINTS_SKIPPED_MARKET_CLOSED)
+    if reason == skip_reasons.PROVIDER_REFUSED_KEY:
+        count(SESSIONS_SKIPPED_KEY_REFUSED)
     logger.info("checkpoint skipped", extra={"skip_reason": reason})
     return _result(task, "skipped", skip_reason=reason)
 

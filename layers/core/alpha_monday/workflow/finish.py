@@ -6,9 +6,14 @@ from datetime import date, timedelta
 
 from alpha_monday.business_metrics import DAYS_HEALED, count
 from alpha_monday.db.batches import batch_id_for_execution, get_batch_detail, set_batch_status
-from alpha_monday.domain.errors import BatchIncomplete
+from alpha_monday.domain.errors import BatchIncomplete, MarketDataKeyRefused
 from alpha_monday.domain.model import BatchDetail
-from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint, missing_days
+from alpha_monday.domain.schedule import (
+    CHECKPOINT_COUNT,
+    days_held_by_a_refused_key,
+    final_checkpoint,
+    missing_days,
+)
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.failures import record_run_failure
@@ -67,6 +72,15 @@ def _refuse_unless_complete(detail: BatchDetail) -> None:
         raise BatchIncomplete(
             f"batch {detail.batch.id} lacks {len(missing)} of its {CHECKPOINT_COUNT} days "
             f"(first missing: {missing[0].isoformat()}); it stays active"
+        )
+    held = days_held_by_a_refused_key(detail.checkpoints)
+    if held:
+        # Never completed with days a fixed key would fill in: the batch fails, and a
+        # resume once the key is fixed heals them.
+        raise MarketDataKeyRefused(
+            detail.batch.benchmark_symbol,
+            f"the provider refused the API key for {len(held)} session(s) of batch "
+            f"{detail.batch.id} (first: {held[0].isoformat()}); fix the key, then resume it",
         )
 
 
