@@ -1,4 +1,4 @@
-"""DESIGN.md section 3's returns on a table of cases: BUY and SELL, up and down markets."""
+"""The returns of docs/scoring.md on a table of cases: BUY and SELL, up and down markets."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ D = Decimal
     ],
 )
 def test_returns_follow_the_design_formulas(case: tuple[str, ...]) -> None:
-    # Given a pick's and SPY's baseline and close; when scored; then DESIGN.md's values
+    # Given a pick's and SPY's baseline and close; when scored; then the documented values
     action, pick_start, pick_now, spy_start, spy_now, absolute, versus = case
     result = pick_returns(action, D(pick_start), D(pick_now), D(spy_now), D(spy_start))  # type: ignore[arg-type]
     assert result == (D(absolute), D(versus))

@@ -1,4 +1,4 @@
-"""Migration 0009 scores stored rows again from stored prices (SELL per DESIGN.md, scale 6),
+"""Migration 0009 scores stored rows again from stored prices (SELL per docs/scoring.md, scale 6),
 and its rollback restores the old scoring."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The schema matches DESIGN.md section 2, read back from the catalog."""
+"""The schema matches the data model (docs/decisions.md), read back from the catalog."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def test_a_full_batch_completes_with_metrics_matching_an_independent_recomputati
     assert [c.checkpoint_date for c in days] == [JUNE_1 + timedelta(d) for d in range(14)]
     assert [c.status for c in days].count("computed") == 10
     assert {c.skip_reason for c in days if c.status == "skipped"} == {"weekend"}
-    # And every metric equals DESIGN.md's formulas recomputed here from the cached closes,
+    # And every metric equals the formulas of docs/scoring.md recomputed from the cached closes,
     # rounded once to 6 places half-even
     six = Decimal("0.000001")
     spy_start = stored_close(conn, "SPY", baseline.checkpoint_date)

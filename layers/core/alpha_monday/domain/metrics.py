@@ -1,4 +1,4 @@
-"""The returns of DESIGN.md section 3, in exact decimal arithmetic, rounded once.
+"""The returns of docs/scoring.md, in exact decimal arithmetic, rounded once.
 
 A BUY is the call "this stock will beat the benchmark", a SELL the call "it will trail it":
 the position taken in the benchmark is subtracted in both directions, so a SELL scores
