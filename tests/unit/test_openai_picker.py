@@ -57,13 +57,13 @@ REQUEST = PickRequest(
 GOOD = picks_json(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
 
 
-def _picker(*replies: Reply) -> tuple[OpenAIPicker, ScriptedTransport]:
+def _picker(*replies: Reply, max_retries: int = 0) -> tuple[OpenAIPicker, ScriptedTransport]:
     scripted = ScriptedTransport(list(replies))
     picker = OpenAIPicker(
         "sk-test-DO-NOT-LEAK",
         "gpt-4o-mini",
         timeout_seconds=5,
-        max_retries=0,
+        max_retries=max_retries,
         max_reasks=2,
         transport=scripted.transport,
     )
@@ -199,15 +199,8 @@ def test_first_batch_prompt_says_there_is_no_track_record() -> None:
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_refused_key_fails_at_once_without_retrying(status: int) -> None:
     # Given a picker the SDK would retry twice, and an API that refuses the key
-    scripted = ScriptedTransport([httpx.Response(status, json={"error": {"message": "no"}})] * 3)
-    picker = OpenAIPicker(
-        "sk-test-DO-NOT-LEAK",
-        "gpt-4o-mini",
-        timeout_seconds=5,
-        max_retries=2,
-        max_reasks=2,
-        transport=scripted.transport,
-    )
+    refused = httpx.Response(status, json={"error": {"message": "no"}})
+    picker, scripted = _picker(refused, refused, refused, max_retries=2)
     # When it picks, then it fails by name after one call
     with pytest.raises(PickerAuthenticationFailed):
         picker.pick(REQUEST, accept_all)
@@ -340,15 +333,8 @@ def test_a_request_openai_rejects_fails_at_once_with_openai_s_reason(
 ) -> None:
     # Given an API that rejects the request itself, and an SDK that would retry twice
     body = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
-    scripted = ScriptedTransport([httpx.Response(status, json=body)] * 3)
-    picker = OpenAIPicker(
-        "sk-test-DO-NOT-LEAK",
-        "gpt-4o-mini",
-        timeout_seconds=5,
-        max_retries=2,
-        max_reasks=2,
-        transport=scripted.transport,
-    )
+    rejected = httpx.Response(status, json=body)
+    picker, scripted = _picker(rejected, rejected, rejected, max_retries=2)
     # When picks are requested
     with pytest.raises(PickerRequestRejected) as rejected:
         picker.pick(REQUEST, accept_all)

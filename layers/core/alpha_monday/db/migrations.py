@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from yoyo import get_backend, read_migrations
 
@@ -110,10 +110,7 @@ def apply_migrations(
     on_stale_lock: StaleLockReport = _ignore,
 ) -> list[str]:
     """Apply what is pending, oldest first; running it again applies nothing."""
-    with _locked(database_url, lock_wait_seconds, on_stale_lock) as backend:
-        pending = backend.to_apply(read_migrations(str(migrations_dir)))
-        backend.apply_migrations(pending)
-    return [migration.id for migration in pending]
+    return _migrate("apply", database_url, migrations_dir, lock_wait_seconds, on_stale_lock)
 
 
 def rollback_migrations(
@@ -124,7 +121,22 @@ def rollback_migrations(
     on_stale_lock: StaleLockReport = _ignore,
 ) -> list[str]:
     """Roll every applied migration back, newest first."""
+    return _migrate("rollback", database_url, migrations_dir, lock_wait_seconds, on_stale_lock)
+
+
+def _migrate(
+    direction: Literal["apply", "rollback"],
+    database_url: str,
+    migrations_dir: Path,
+    lock_wait_seconds: float,
+    on_stale_lock: StaleLockReport,
+) -> list[str]:
     with _locked(database_url, lock_wait_seconds, on_stale_lock) as backend:
-        applied = backend.to_rollback(read_migrations(str(migrations_dir)))
-        backend.rollback_migrations(applied)
-    return [migration.id for migration in applied]
+        migrations = read_migrations(str(migrations_dir))
+        if direction == "apply":
+            chosen = backend.to_apply(migrations)
+            backend.apply_migrations(chosen)
+        else:
+            chosen = backend.to_rollback(migrations)
+            backend.rollback_migrations(chosen)
+    return [migration.id for migration in chosen]
