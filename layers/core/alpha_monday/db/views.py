@@ -15,7 +15,8 @@ import psycopg
 
 from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, list_batches
 from alpha_monday.db.track_record import scored_picks
-from alpha_monday.domain.errors import AlphaMondayError, BatchNotFound
+from alpha_monday.db.translate import domain_error
+from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable
 from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage
 from alpha_monday.domain.track_record import TrackRecord, track_record
 
@@ -45,9 +46,14 @@ def views(connect: Callable[[], psycopg.Connection]) -> PublishedViews:
 
 
 def database_answers(connect: Callable[[], psycopg.Connection]) -> bool:
-    """True when the database answers a query now (a connection, then `SELECT 1`)."""
+    """True when the database answers a query now (a connection, then `SELECT 1`); an error
+    that is not the database being unavailable is raised, as on every other route."""
     try:
         connect().execute("SELECT 1")
-    except (AlphaMondayError, psycopg.Error):
+    except DatabaseUnavailable:
         return False
+    except psycopg.Error as error:
+        if isinstance(domain_error(error), DatabaseUnavailable):
+            return False
+        raise
     return True

@@ -10,7 +10,6 @@ from alpha_monday.domain.calendar import market_date, market_instant_utc
 from alpha_monday.domain.dates import parse_iso_date
 from alpha_monday.domain.errors import CheckpointNotInSchedule, InvalidRunDate
 from alpha_monday.domain.model import Checkpoint
-from alpha_monday.domain.skip_reasons import PROVIDER_REFUSED_KEY
 
 CHECKPOINT_COUNT = 14
 MARKET_CLOSE = time(16, 0)
@@ -96,15 +95,6 @@ def missing_days(run_date: date, recorded: Iterable[date]) -> list[date]:
     """The days of the fortnight with no checkpoint row yet."""
     have = set(recorded)
     return [day for day in checkpoint_dates(run_date) if day not in have]
-
-
-def days_held_by_a_refused_key(checkpoints: Iterable[Checkpoint]) -> list[date]:
-    """Days skipped because the provider refused the key: they heal only once it is fixed."""
-    return sorted(
-        c.checkpoint_date
-        for c in checkpoints
-        if c.status == "skipped" and c.skip_reason == PROVIDER_REFUSED_KEY
-    )
 
 
 def final_checkpoint(checkpoints: Iterable[Checkpoint], run_date: date) -> Checkpoint | None:

@@ -86,3 +86,12 @@ def days_to_heal(checkpoints: Iterable[Checkpoint], run_date: date, before: date
         and run_date <= c.checkpoint_date < before
         and is_healable(c.skip_reason)
     )
+
+
+def days_held_by_a_refused_key(checkpoints: Iterable[Checkpoint]) -> list[date]:
+    """Days skipped because the provider refused the key: they heal only once it is fixed."""
+    return sorted(
+        c.checkpoint_date
+        for c in checkpoints
+        if c.status == "skipped" and c.skip_reason == PROVIDER_REFUSED_KEY
+    )

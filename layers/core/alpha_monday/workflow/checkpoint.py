@@ -25,20 +25,20 @@ from alpha_monday.domain.errors import CloseMissingRefused
 from alpha_monday.domain.market_data import MarketData
 from alpha_monday.domain.model import BatchDetail, CheckpointStatus
 from alpha_monday.domain.schedule import check_checkpoint_slot
+from alpha_monday.domain.scoring import DayScore
 from alpha_monday.domain.skip_reasons import is_healable
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import (
     CheckpointResult,
     CheckpointTask,
-    PickLeftOutSummary,
     StepFunctionsError,
 )
 from alpha_monday.workflow.recording import (
     heal_days,
+    left_out_summaries,
     pick_returns_out,
     score_and_store,
-    skipped_day,
     stored_pick_returns,
 )
 
@@ -65,7 +65,7 @@ def _skipped(task: CheckpointTask, reason: str, *, market_open: bool) -> Checkpo
 def _skip(
     conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, reason: str
 ) -> CheckpointResult:
-    record_checkpoint(conn, detail.batch.id, skipped_day(task.checkpoint_date, reason))
+    record_checkpoint(conn, detail.batch.id, DayScore(task.checkpoint_date, skip_reason=reason))
     return _skipped(task, reason, market_open=is_healable(reason))
 
 
@@ -141,9 +141,7 @@ def _as_stored(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
         benchmark_close=day.benchmark_price,
         benchmark_return_pct=day.benchmark_return_pct,
         picks=stored_pick_returns(detail, day),
-        picks_left_out=[
-            PickLeftOutSummary(ticker=skip.ticker, reason=skip.reason) for skip in day.skipped_picks
-        ],
+        picks_left_out=left_out_summaries(day.skipped_picks),
     )
 
 

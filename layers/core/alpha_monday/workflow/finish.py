@@ -10,10 +10,10 @@ from alpha_monday.domain.errors import BatchIncomplete, MarketDataKeyRefused
 from alpha_monday.domain.model import BatchDetail
 from alpha_monday.domain.schedule import (
     CHECKPOINT_COUNT,
-    days_held_by_a_refused_key,
     final_checkpoint,
     missing_days,
 )
+from alpha_monday.domain.skip_reasons import days_held_by_a_refused_key
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.failures import record_run_failure

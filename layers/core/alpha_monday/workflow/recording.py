@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
-from alpha_monday.domain.model import BatchDetail, Checkpoint
+from alpha_monday.domain.model import BatchDetail, Checkpoint, PickSkip
 from alpha_monday.domain.scoring import DayScore, SplitConfirmer, score_day
 from alpha_monday.domain.splits import Split, confirming_split
 from alpha_monday.observability import logger
@@ -33,11 +34,6 @@ def split_confirmer(market: MarketData) -> SplitConfirmer:
         return confirming_split(history, after, through, factor)
 
     return confirm
-
-
-def skipped_day(day: date, reason: str) -> DayScore:
-    """A day without returns, and why."""
-    return DayScore(day, skip_reason=reason)
 
 
 def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) -> bool:
@@ -162,5 +158,10 @@ def pick_returns_out(score: DayScore) -> tuple[list[PickReturn], list[PickLeftOu
             )
             for s in score.scores
         ],
-        [PickLeftOutSummary(ticker=o.ticker, reason=o.reason) for o in score.left_out],
+        left_out_summaries(score.left_out),
     )
+
+
+def left_out_summaries(skips: Iterable[PickSkip]) -> list[PickLeftOutSummary]:
+    """The picks without returns on a day, as the state machine's output shows them."""
+    return [PickLeftOutSummary(ticker=skip.ticker, reason=skip.reason) for skip in skips]
