@@ -1,7 +1,9 @@
 """A local HTTP server that imitates Alpha Vantage: the real client talks real HTTP to it.
 
 Like the real service, TIME_SERIES_DAILY serves a bar for today while the session is open
-(its close is the latest trade, not the day's close) and only sessions up to today.
+(its close is the latest trade, not the day's close) and only sessions up to today; SPLITS
+and DIVIDENDS answer `{"symbol", "data": [...]}` with their documented row fields, and
+TIME_SERIES_DAILY_ADJUSTED carries each bar's dividend amount and split coefficient.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ INTRADAY_DISCOUNT = Decimal("1.11")
 class FakeAlphaVantage:
     closes: dict[str, dict[date, str]]
     now: Callable[[], datetime]
+    # SPLITS rows ({"effective_date", "split_factor"}) and DIVIDENDS rows
+    # ({"ex_dividend_date", "declaration_date", "record_date", "payment_date", "amount"}).
     splits: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    dividends: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Raw bodies served, in order, before the normal answer (per symbol).
     scripted: dict[str, list[bytes]] = field(default_factory=dict)
     # Answers a request itself when it returns a body: (query, that symbol's earlier requests).
@@ -56,9 +61,23 @@ class FakeAlphaVantage:
             return self.scripted[symbol].pop(0)
         if symbol not in self.closes:
             return json.dumps({"Error Message": "Invalid API call."}).encode()
-        if params.get("function") == "SPLITS":
-            return json.dumps({"symbol": symbol, "data": self.splits.get(symbol, [])}).encode()
-        return json.dumps(self._series(symbol)).encode()
+        bodies: dict[str | None, Callable[[], dict[str, Any]]] = {
+            "SPLITS": lambda: {"symbol": symbol, "data": self.splits.get(symbol, [])},
+            "DIVIDENDS": lambda: {"symbol": symbol, "data": self.dividends.get(symbol, [])},
+            "TIME_SERIES_DAILY_ADJUSTED": lambda: self._adjusted(symbol),
+        }
+        body = bodies.get(params.get("function"), lambda: self._series(symbol))
+        return json.dumps(body()).encode()
+
+    def _adjusted(self, symbol: str) -> dict[str, Any]:
+        payload = self._series(symbol)
+        splits = {r["effective_date"]: r["split_factor"] for r in self.splits.get(symbol, [])}
+        paid = {r["ex_dividend_date"]: r["amount"] for r in self.dividends.get(symbol, [])}
+        for day, bar in payload["Time Series (Daily)"].items():
+            bar["5. adjusted close"] = bar["4. close"]
+            bar["7. dividend amount"] = paid.get(day, "0.0000")
+            bar["8. split coefficient"] = splits.get(day, "1.0")
+        return payload
 
     def calls(self, function: str = "TIME_SERIES_DAILY") -> list[str]:
         return [r["symbol"] for r in self.requests if r.get("function") == function]

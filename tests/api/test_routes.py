@@ -65,6 +65,7 @@ def test_latest_returns_the_newest_batch_in_detail(
         "reasoning": "MSFT looks sell-worthy",
         "initial_price": "200.00",
         "split_adjustments": [],
+        "dividends": [],
     }
     dates = [c["checkpoint_date"] for c in body["checkpoints"]]
     assert dates == sorted(dates)
@@ -275,18 +276,19 @@ def test_skipped_checkpoints_carry_their_reason(call_api: Call, conn: psycopg.Co
         "benchmark_price": None,
         "benchmark_return_pct": None,
         "skip_reason": "weekend",
+        "rescored_because": None,
         "metrics": [],
         "skipped_picks": [],
     }
 
 
-def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
+def test_a_pick_left_out_and_the_counted_actions_show_in_the_detail(
     call_api: Call, conn: psycopg.Connection
 ) -> None:
-    # Given a computed day where NVDA was lost and AAPL's 2:1 split was confirmed
+    # Given a computed day where NVDA was lost, AAPL's 2:1 split and a dividend of AAPL and
+    # of SPY were counted
     from alpha_monday.db.checkpoints import record_checkpoint
-    from alpha_monday.domain.scoring import NewSplit
-    from alpha_monday.domain.splits import Split
+    from alpha_monday.domain.corporate_actions import CorporateAction
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
     aapl, _, nvda = detail.picks
@@ -298,19 +300,37 @@ def test_a_pick_left_out_and_a_confirmed_split_show_in_the_detail(
             day,
             scores=day.scores[:2],
             left_out=(PickSkip(pick_id=nvda.id, ticker="NVDA", reason="symbol unknown: NVDA"),),
-            new_splits=(NewSplit(aapl.id, "AAPL", Split(FIRST_MONDAY, Decimal("2"))),),
+            applied=(
+                CorporateAction("AAPL", "split", FIRST_MONDAY, Decimal("2")),
+                CorporateAction("AAPL", "dividend", FIRST_MONDAY, Decimal("0.26")),
+                CorporateAction("SPY", "dividend", FIRST_MONDAY, Decimal("1.75")),
+            ),
         ),
     )
     # When the batch is read
     body = call_api(f"/batches/{detail.batch.id}").body
     # Then the reason and the split are there for people to see
     assert body["checkpoints"][-1]["skipped_picks"] == [
-        {"pick_id": str(nvda.id), "ticker": "NVDA", "reason": "symbol unknown: NVDA"}
+        {
+            "pick_id": str(nvda.id),
+            "ticker": "NVDA",
+            "reason": "symbol unknown: NVDA",
+            "held_close": None,
+        }
     ]
     assert [m["ticker"] for m in body["checkpoints"][-1]["metrics"]] == ["AAPL", "MSFT"]
     assert body["picks"][0]["split_adjustments"] == [
-        {"effective_date": "2026-01-05", "split_factor": "2"}
+        {"effective_date": "2026-01-05", "split_factor": "2", "first_counted_on": "2026-01-05"}
     ]
+    assert body["picks"][0]["dividends"] == [
+        {"ex_date": "2026-01-05", "amount": "0.26", "first_counted_on": "2026-01-05"}
+    ]
+    assert body["benchmark_corporate_actions"] == {
+        "split_adjustments": [],
+        "dividends": [
+            {"ex_date": "2026-01-05", "amount": "1.75", "first_counted_on": "2026-01-05"}
+        ],
+    }
 
 
 def test_cors_allows_only_configured_origins(database_url: str) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid5
 
+from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import SessionCloses
 from alpha_monday.domain.model import (
     Batch,
@@ -15,10 +16,9 @@ from alpha_monday.domain.model import (
     PickAction,
     PickMetric,
     PickSkip,
-    SplitAdjustment,
 )
+from alpha_monday.domain.moves import MoveRule
 from alpha_monday.domain.scoring import DayScore, score_day
-from alpha_monday.domain.splits import Split
 
 RUN_DATE = date(2026, 6, 1)
 BASELINE = date(2026, 5, 29)
@@ -29,9 +29,7 @@ def uid(name: str) -> UUID:
     return uuid5(NAMESPACE, name)
 
 
-def pick(
-    ticker: str, action: PickAction, initial: str, splits: tuple[tuple[date, str], ...] = ()
-) -> Pick:
+def pick(ticker: str, action: PickAction, initial: str) -> Pick:
     return Pick(
         id=uid(ticker),
         batch_id=uid("batch"),
@@ -39,9 +37,6 @@ def pick(
         action=action,
         reasoning=f"{ticker}: a pick for the rules' tests",
         initial_price=Decimal(initial),
-        split_adjustments=tuple(
-            SplitAdjustment(effective_date=day, split_factor=Decimal(f)) for day, f in splits
-        ),
     )
 
 
@@ -57,7 +52,13 @@ def baseline(spy: str) -> Checkpoint:
     )
 
 
-def computed(day: date, spy: str, closes: dict[Pick, str], skipped: dict[Pick, str]) -> Checkpoint:
+def computed(
+    day: date,
+    spy: str,
+    closes: dict[Pick, str],
+    skipped: dict[Pick, str],
+    held: dict[Pick, str] | None = None,
+) -> Checkpoint:
     return Checkpoint(
         id=uid(f"day-{day}"),
         batch_id=uid("batch"),
@@ -77,7 +78,13 @@ def computed(day: date, spy: str, closes: dict[Pick, str], skipped: dict[Pick, s
             for p, close in closes.items()
         ),
         skipped_picks=tuple(
-            PickSkip(pick_id=p.id, ticker=p.ticker, reason=reason) for p, reason in skipped.items()
+            PickSkip(
+                pick_id=p.id,
+                ticker=p.ticker,
+                reason=reason,
+                held_close=Decimal((held or {})[p]) if p in (held or {}) else None,
+            )
+            for p, reason in skipped.items()
         ),
     )
 
@@ -112,28 +119,50 @@ def batch(picks: tuple[Pick, ...], spy: str, *days: Checkpoint) -> BatchDetail:
     )
 
 
-class SplitHistory:
-    """The provider's split history as a confirmer sees it, counting the look-ups."""
+class ActionHistory:
+    """The provider's corporate actions as a book: what is known at first (`known`) and what
+    a look-up finds (`reported`); counts the look-ups."""
 
-    def __init__(self, *splits: tuple[str, date, str]) -> None:
-        self.splits = {(t, d): Decimal(f) for t, d, f in splits}
+    def __init__(
+        self,
+        *reported: tuple[str, str, date, str],
+        known: tuple[tuple[str, str, date, str], ...] = (),
+    ) -> None:
+        self.reported = [CorporateAction(s, k, d, Decimal(v)) for s, k, d, v in reported]  # type: ignore[arg-type]
+        self.cached = [CorporateAction(s, k, d, Decimal(v)) for s, k, d, v in known]  # type: ignore[arg-type]
         self.asked: list[str] = []
 
-    def __call__(self, ticker: str, after: date, through: date, factor: Decimal) -> Split | None:
-        self.asked.append(ticker)
-        for (symbol, day), reported in self.splits.items():
-            if symbol == ticker and after < day <= through and abs(reported / factor - 1) < 0.04:
-                return Split(day, reported)
-        return None
+    def known(self, symbol: str) -> CorporateActions:
+        return CorporateActions.of(a for a in self.cached if a.symbol == symbol)
+
+    def look_up(self, symbol: str) -> CorporateActions:
+        self.asked.append(symbol)
+        self.cached.extend(a for a in self.reported if a.symbol == symbol)
+        return self.known(symbol)
+
+
+def session(day: date, closes: dict[str, str]) -> SessionCloses:
+    return SessionCloses(
+        trading_date=day, closes={symbol: Decimal(c) for symbol, c in closes.items()}
+    )
 
 
 def score(
-    detail: BatchDetail, day: date, closes: dict[str, str], confirm: SplitHistory | None = None
+    detail: BatchDetail,
+    day: date,
+    closes: dict[str, str],
+    book: ActionHistory | None = None,
+    *,
+    later: tuple[date, dict[str, str]] | None = None,
+    rule: MoveRule | None = None,
 ) -> DayScore:
-    session = SessionCloses(
-        trading_date=day, closes={symbol: Decimal(c) for symbol, c in closes.items()}
+    return score_day(
+        detail,
+        session(day, closes),
+        book or ActionHistory(),
+        rule or MoveRule(),
+        later=session(*later) if later else None,
     )
-    return score_day(detail, session, confirm or SplitHistory())
 
 
 def day(n: int) -> date:

@@ -22,7 +22,9 @@ from tests.domain.memory import RUN_DATE, batch, day, pick, skipped
         ("weekend", False),
         ("holiday: Thanksgiving Day", False),
         ("symbol unknown: SPY", False),
-        ("unconfirmed split: SPY (close 0.5000x its last published close)", False),
+        ("provider refused the key", True),
+        ("unconfirmed move: SPY (close 0.5000x its last published close)", True),
+        ("outlier: SPY (close 1 was 0.0020x its last published close)", False),
         (None, False),
     ],
 )

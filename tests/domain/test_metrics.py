@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from alpha_monday.domain.metrics import benchmark_return_pct, pick_returns, rounded_return
+from alpha_monday.domain.metrics import pick_returns, rounded_return, total_return_pct
 
 D = Decimal
 
@@ -33,14 +33,17 @@ D = Decimal
 def test_returns_follow_the_design_formulas(case: tuple[str, ...]) -> None:
     # Given a pick's and SPY's baseline and close; when scored; then the documented values
     action, pick_start, pick_now, spy_start, spy_now, absolute, versus = case
-    result = pick_returns(action, D(pick_start), D(pick_now), D(spy_now), D(spy_start))  # type: ignore[arg-type]
+    r_pick = total_return_pct(D(pick_start), D(pick_now))
+    r_spy = total_return_pct(D(spy_start), D(spy_now))
+    result = pick_returns(action, r_pick, r_spy)  # type: ignore[arg-type]
     assert result == (D(absolute), D(versus))
     assert all(value.as_tuple().exponent == -6 for value in result)
 
 
 def test_buy_and_sell_of_the_same_stock_score_opposite() -> None:
-    buy = pick_returns("BUY", D("187.44"), D("190.01"), D("661.20"), D("655.18"))
-    sell = pick_returns("SELL", D("187.44"), D("190.01"), D("661.20"), D("655.18"))
+    r_pick = total_return_pct(D("187.44"), D("190.01"))
+    r_spy = total_return_pct(D("655.18"), D("661.20"))
+    buy, sell = pick_returns("BUY", r_pick, r_spy), pick_returns("SELL", r_pick, r_spy)
     assert sell == (-buy[0], -buy[1])
 
 
@@ -52,4 +55,10 @@ def test_returns_are_rounded_once_to_six_places_half_even() -> None:
 
 
 def test_benchmark_return_is_stored_at_scale_six() -> None:
-    assert benchmark_return_pct(D("662.50"), D("660.10")) == D("0.363581")
+    assert rounded_return(total_return_pct(D("660.10"), D("662.50"))) == D("0.363581")
+
+
+def test_a_total_return_adds_the_dividends_to_a_split_adjusted_baseline() -> None:
+    # (100 + 0.50 - 200/2) / (200/2) = +0.5 %
+    r = total_return_pct(D("200"), D("100"), split_factor=D(2), dividends=D("0.50"))
+    assert r == D("0.5")

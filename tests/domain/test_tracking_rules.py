@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from alpha_monday.domain import skip_reasons
+from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.model import Checkpoint
 from alpha_monday.domain.prices import close_problem
 from alpha_monday.domain.schedule import (
@@ -17,13 +18,6 @@ from alpha_monday.domain.schedule import (
     final_checkpoint,
     fortnight_schedule,
     missing_days,
-)
-from alpha_monday.domain.splits import (
-    Split,
-    adjusted_initial_price,
-    confirming_split,
-    nearest_split_factor,
-    split_factor_seen,
 )
 
 MONDAY = date(2026, 11, 23)
@@ -88,37 +82,33 @@ def test_a_close_must_be_finite_positive_and_sane(value: str, problem: str | Non
     assert found is None if problem is None else problem in (found or "")
 
 
-@pytest.mark.parametrize(
-    ("previous", "close", "factor"),
-    [
-        ("200", "100", D(2)),  # 2:1
-        ("300", "101", D(3)),  # 3:1, the day's move on top
-        ("1000", "100", D(10)),
-        ("10", "100", D(1) / 10),  # 1:10 reverse split
-        ("100", "97", None),  # an ordinary day
-        ("100", "70", None),  # a crash, not a split ratio
-    ],
-)
-def test_a_split_like_jump_is_seen(previous: str, close: str, factor: Decimal | None) -> None:
-    assert split_factor_seen(D(previous), D(close)) == factor
+def _actions(*rows: tuple[str, date, str]) -> CorporateActions:
+    return CorporateActions.of(CorporateAction("X", k, d, D(v)) for k, d, v in rows)  # type: ignore[arg-type]
 
 
-def test_a_pending_split_is_matched_to_the_nearest_ratio_as_prices_drift() -> None:
-    assert nearest_split_factor(D("200"), D("88")) == D(2)
-    assert nearest_split_factor(D("10"), D("93")) == D(1) / 10
+def test_splits_count_from_their_effective_date_inside_the_window_only() -> None:
+    actions = _actions(("split", date(2021, 7, 20), "4"), ("split", date(2026, 11, 25), "2"))
+    assert actions.split_factor(date(2026, 11, 20), date(2026, 11, 24)) == D(1)
+    assert actions.split_factor(date(2026, 11, 20), date(2026, 11, 25)) == D(2)
+    # A split before the baseline is history: already in the baseline's close.
+    assert actions.split_factor(date(2026, 11, 25), date(2026, 12, 1)) == D(1)
 
 
-def test_a_split_is_confirmed_only_by_a_reported_split_in_the_window() -> None:
-    reported = [Split(date(2026, 11, 25), D("2.0000")), Split(date(2021, 7, 20), D("4"))]
-    assert confirming_split(reported, date(2026, 11, 24), date(2026, 11, 25), D(2)) == reported[0]
-    assert confirming_split(reported, date(2026, 11, 25), date(2026, 11, 26), D(2)) is None
-    assert confirming_split(reported, date(2026, 11, 24), date(2026, 11, 25), D(3)) is None
+def test_dividends_sum_in_the_window_each_in_the_later_shares() -> None:
+    actions = _actions(
+        ("dividend", date(2026, 11, 24), "1.00"),
+        ("split", date(2026, 11, 26), "4"),
+        ("dividend", date(2026, 11, 27), "0.30"),
+    )
+    assert actions.dividends_per_share(date(2026, 11, 23), date(2026, 11, 25)) == D("1.00")
+    assert actions.dividends_per_share(date(2026, 11, 23), date(2026, 11, 27)) == D("0.55")
+    assert actions.dividends_per_share(date(2026, 11, 24), date(2026, 11, 27)) == D("0.30")
 
 
-def test_a_confirmed_split_divides_the_baseline_from_its_effective_date() -> None:
-    splits = [Split(date(2026, 11, 25), D("2"))]
-    assert adjusted_initial_price(D("100"), splits, date(2026, 11, 24)) == D("100")
-    assert adjusted_initial_price(D("100"), splits, date(2026, 11, 25)) == D("50")
+def test_growth_compares_two_closes_in_the_same_shares_with_the_cash_paid() -> None:
+    actions = _actions(("split", date(2026, 11, 25), "20"), ("dividend", date(2026, 11, 25), "1"))
+    growth = actions.growth((date(2026, 11, 24), D("2000")), (date(2026, 11, 25), D("99")))
+    assert growth == D(1)
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,11 @@ import pytest
 
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.connection import get_connection
+from alpha_monday.db.corporate_actions import PostgresActionCache
 from alpha_monday.db.prices import PostgresPriceCache
 from alpha_monday.domain.calendar import MARKET_TIMEZONE
 from alpha_monday.domain.errors import (
+    MarketDataError,
     MarketDataInvalidClose,
     MarketDataNotReady,
     MarketDataRateLimited,
@@ -66,7 +68,12 @@ MarketFactory = Callable[..., MarketData]
 
 @pytest.fixture
 def market(database_url: str, alpha_vantage: FakeAlphaVantage, clock: Clock) -> MarketFactory:
-    def build(daily_limit: int = 25) -> MarketData:
+    def build(
+        daily_limit: int = 25,
+        *,
+        premium: bool = False,
+        on_look_up_failed: Callable[[str, MarketDataError], None] = lambda symbol, error: None,
+    ) -> MarketData:
         limiter = CallLimiter(
             get_connection,
             "alpha_vantage",
@@ -75,9 +82,15 @@ def market(database_url: str, alpha_vantage: FakeAlphaVantage, clock: Clock) -> 
             sleep=lambda _: None,
             today=lambda: clock.now.date(),  # noqa: PLW0108 - the clock moves
         )
-        source = AlphaVantageSource("sentinel-key", 5, base_url=alpha_vantage.url)
+        source = AlphaVantageSource("sentinel-key", 5, base_url=alpha_vantage.url, premium=premium)
         return MarketData(
-            PostgresPriceCache(get_connection), source, limiter, now=clock, final_margin=MARGIN
+            PostgresPriceCache(get_connection),
+            source,
+            limiter,
+            now=clock,
+            final_margin=MARGIN,
+            action_cache=PostgresActionCache(get_connection),
+            on_look_up_failed=on_look_up_failed,
         )
 
     return build
@@ -274,3 +287,77 @@ def test_a_date_sent_twice_is_refused(
     alpha_vantage.scripted["AAPL"] = [body]
     with pytest.raises(MarketDataInvalidClose, match="sent more than once"):
         market().close("AAPL", FRIDAY)
+
+
+AAPL_SPLITS = [
+    {"effective_date": "2020-08-31", "split_factor": "4.0000"},
+    {"effective_date": "None", "split_factor": "2.0000"},
+]
+AAPL_DIVIDENDS = [
+    {
+        "ex_dividend_date": "2026-11-20",
+        "declaration_date": "2026-10-30",
+        "record_date": "2026-11-20",
+        "payment_date": "2026-11-27",
+        "amount": "0.26",
+    }
+]
+
+
+def test_corporate_actions_are_looked_up_once_a_day_cached_and_shared(
+    market: MarketFactory, alpha_vantage: FakeAlphaVantage, conn: psycopg.Connection, clock: Clock
+) -> None:
+    # Given AAPL's splits (one row without a date) and dividends at the provider
+    alpha_vantage.splits["AAPL"] = AAPL_SPLITS
+    alpha_vantage.dividends["AAPL"] = AAPL_DIVIDENDS
+    first = market()
+    # When two batches' steps look AAPL up on the same day
+    found = first.look_up("AAPL")
+    again = market().look_up("AAPL")
+    # Then the provider was asked once per endpoint, both see the same actions, the dateless
+    # split is dropped with an event, and the shared budget counted the two calls
+    assert alpha_vantage.calls("SPLITS") == ["AAPL"]
+    assert alpha_vantage.calls("DIVIDENDS") == ["AAPL"]
+    assert found == again
+    assert [(a.kind, a.action_date, a.value) for a in found.actions] == [
+        ("split", date(2020, 8, 31), Decimal("4.0000")),
+        ("dividend", date(2026, 11, 20), Decimal("0.26")),
+    ]
+    (rejected,) = conn.execute(
+        "SELECT payload FROM events WHERE event_type = 'corporate_action_rejected'"
+    ).fetchall()
+    assert "no effective_date" in rejected[0]["reason"]
+    assert sum(calls_per_day(conn, "alpha_vantage").values()) == 2
+    # When the next day comes, a look-up asks again
+    clock.now += timedelta(days=1)
+    market().look_up("AAPL")
+    assert alpha_vantage.calls("SPLITS") == ["AAPL", "AAPL"]
+
+
+def test_a_failed_look_up_keeps_what_is_known_and_is_tried_again(
+    market: MarketFactory, alpha_vantage: FakeAlphaVantage, conn: psycopg.Connection
+) -> None:
+    # Given the provider's rate-limit notice on the first answer
+    alpha_vantage.scripted["AAPL"] = [
+        json.dumps({"Information": "our standard API rate limit is 25 requests per day."}).encode()
+    ]
+    failures: list[str] = []
+    source = market(on_look_up_failed=lambda symbol, error: failures.append(type(error).__name__))
+    # When AAPL is looked up, then again the same day
+    assert source.look_up("AAPL").actions == ()
+    source.look_up("AAPL")
+    # Then the failure was reported, nothing cached, and the second look-up asked again
+    assert failures == ["MarketDataRateLimited"]
+    assert len(alpha_vantage.calls("SPLITS")) == 2
+
+
+def test_a_premium_key_brings_the_actions_with_the_closes_in_one_call(
+    market: MarketFactory, alpha_vantage: FakeAlphaVantage
+) -> None:
+    alpha_vantage.dividends["AAPL"] = AAPL_DIVIDENDS
+    premium = market(premium=True)
+    assert premium.close("AAPL", FRIDAY) == Decimal("268.5600")
+    actions = premium.look_up("AAPL")
+    assert [(a.kind, a.action_date) for a in actions.actions] == [("dividend", FRIDAY)]
+    assert alpha_vantage.calls("TIME_SERIES_DAILY_ADJUSTED") == ["AAPL"]
+    assert alpha_vantage.calls("SPLITS") == alpha_vantage.calls("DIVIDENDS") == []

@@ -23,6 +23,8 @@ EXPECTED_ORDER = [
     "0012_read_only_role",
     "0013_fortnight_guards",
     "0014_batch_origin",
+    "0015_corporate_actions",
+    "0016_total_returns",
 ]
 
 

@@ -34,6 +34,7 @@ EXPECTED_COLUMNS = {
         "benchmark_price": ("numeric", "YES"),
         "benchmark_return_pct": ("numeric", "YES"),
         "skip_reason": ("text", "YES"),
+        "rescored_because": ("text", "YES"),
     },
     "pick_checkpoint_metrics": {
         "id": ("uuid", "NO"),
@@ -48,12 +49,24 @@ EXPECTED_COLUMNS = {
         "checkpoint_id": ("uuid", "NO"),
         "pick_id": ("uuid", "NO"),
         "reason": ("text", "NO"),
+        "held_close": ("numeric", "YES"),
     },
-    "pick_split_adjustments": {
+    "batch_corporate_actions": {
         "id": ("uuid", "NO"),
-        "pick_id": ("uuid", "NO"),
-        "effective_date": ("date", "NO"),
-        "split_factor": ("numeric", "NO"),
+        "batch_id": ("uuid", "NO"),
+        "symbol": ("text", "NO"),
+        "kind": ("text", "NO"),
+        "action_date": ("date", "NO"),
+        "value": ("numeric", "NO"),
+        "first_counted_on": ("date", "NO"),
+    },
+    "corporate_actions": {
+        "source": ("text", "NO"),
+        "symbol": ("text", "NO"),
+        "kind": ("text", "NO"),
+        "action_date": ("date", "NO"),
+        "value": ("numeric", "NO"),
+        "fetched_at": ("timestamp with time zone", "NO"),
     },
     "events": {
         "id": ("uuid", "NO"),
@@ -79,7 +92,7 @@ EXPECTED_FOREIGN_KEYS = {
     ("events", "batch_id", "batches", "id"),
     ("pick_checkpoint_skips", "checkpoint_id", "checkpoints", "id"),
     ("pick_checkpoint_skips", "pick_id", "picks", "id"),
-    ("pick_split_adjustments", "pick_id", "picks", "id"),
+    ("batch_corporate_actions", "batch_id", "batches", "id"),
 }
 
 EXPECTED_UNIQUE = {
@@ -89,7 +102,7 @@ EXPECTED_UNIQUE = {
     ("checkpoints", ("batch_id", "checkpoint_date")),
     ("pick_checkpoint_metrics", ("checkpoint_id", "pick_id")),
     ("pick_checkpoint_skips", ("checkpoint_id", "pick_id")),
-    ("pick_split_adjustments", ("pick_id", "effective_date")),
+    ("batch_corporate_actions", ("batch_id", "symbol", "kind", "action_date")),
 }
 
 EXPECTED_INDEXES = {
@@ -102,7 +115,7 @@ EXPECTED_INDEXES = {
     ("prices", ("source", "symbol", "trading_date")),
     ("pick_checkpoint_skips", ("checkpoint_id",)),
     ("pick_checkpoint_skips", ("pick_id",)),
-    ("pick_split_adjustments", ("pick_id",)),
+    ("batch_corporate_actions", ("batch_id",)),
 }
 
 

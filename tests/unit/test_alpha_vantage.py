@@ -121,34 +121,153 @@ def test_a_bar_without_a_sane_close_is_reported_not_returned() -> None:
     assert series.rejected == {date(2026, 11, 19): "no close in the bar"}
 
 
-def test_split_history_is_parsed_from_the_free_splits_endpoint() -> None:
-    # Given Alpha Vantage's SPLITS answer for a stock that split twice
-    source, scripted = _source(
-        av_json(
-            {
-                "symbol": "NVDA",
-                "data": [
-                    {"effective_date": "2024-06-10", "split_factor": "10.0000"},
-                    {"effective_date": "2021-07-20", "split_factor": "4.0000"},
-                ],
-            }
-        )
-    )
-    # When the splits are fetched
-    splits = source.splits("NVDA")
-    # Then each comes back with its effective date and exact factor
-    assert [(s.effective_date, s.factor) for s in splits] == [
-        (date(2024, 6, 10), Decimal("10.0000")),
-        (date(2021, 7, 20), Decimal("4.0000")),
+AMZN_SPLITS = {
+    "symbol": "AMZN",
+    "data": [
+        {"effective_date": "2022-06-06", "split_factor": "20.0000"},
+        {"effective_date": "1999-09-02", "split_factor": "2.0000"},
+        {"effective_date": "1999-01-05", "split_factor": "3.0000"},
+        {"effective_date": "1998-06-02", "split_factor": "2.0000"},
+    ],
+}
+KO_DIVIDENDS = {
+    "symbol": "KO",
+    "data": [
+        {
+            "ex_dividend_date": "2026-06-13",
+            "declaration_date": "2026-04-24",
+            "record_date": "2026-06-13",
+            "payment_date": "2026-07-01",
+            "amount": "0.51",
+        },
+        {
+            "ex_dividend_date": "2026-03-14",
+            "declaration_date": "None",
+            "record_date": "None",
+            "payment_date": "None",
+            "amount": "0.51",
+        },
+    ],
+}
+
+
+def test_splits_and_dividends_come_from_the_two_free_endpoints() -> None:
+    # Given Alpha Vantage's SPLITS (Amazon's real history) and DIVIDENDS answers
+    source, scripted = _source(av_json(AMZN_SPLITS), av_json({**KO_DIVIDENDS, "symbol": "AMZN"}))
+    # When the corporate actions are fetched
+    series = source.corporate_actions("AMZN")
+    # Then each comes back with its date and exact value ("None" dates of other fields ignored)
+    assert [(a.kind, a.action_date, a.value) for a in series.actions.actions] == [
+        ("split", date(1998, 6, 2), Decimal("2.0000")),
+        ("split", date(1999, 1, 5), Decimal("3.0000")),
+        ("split", date(1999, 9, 2), Decimal("2.0000")),
+        ("split", date(2022, 6, 6), Decimal("20.0000")),
+        ("dividend", date(2026, 3, 14), Decimal("0.51")),
+        ("dividend", date(2026, 6, 13), Decimal("0.51")),
     ]
-    assert scripted.requests[0].url.params["function"] == "SPLITS"
+    assert series.rejected == ()
+    assert [r.url.params["function"] for r in scripted.requests] == ["SPLITS", "DIVIDENDS"]
 
 
-@pytest.mark.parametrize("function", ["daily_closes", "splits"])
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"effective_date": "None", "split_factor": "2.0000"}, "no effective_date"),
+        ({"effective_date": "2026-01-05", "split_factor": "0"}, "not > 0"),
+        ({"effective_date": "2026-01-05", "split_factor": "-2"}, "not > 0"),
+        ({"effective_date": "2026-01-05", "split_factor": "NaN"}, "not finite"),
+        ({"effective_date": "2026-01-05", "split_factor": 2}, "not decimal text"),
+        ({"effective_date": "2026-01-05", "split_factor": "1e3"}, "not plain decimal"),
+        ({"effective_date": "05/01/2026", "split_factor": "2"}, "Invalid isoformat"),
+        ({"effective_date": "2026-01-05"}, "no split_factor"),
+    ],
+)
+def test_a_bad_split_row_is_dropped_with_its_reason_and_the_rest_kept(
+    row: dict[str, object], problem: str
+) -> None:
+    body = {"symbol": "X", "data": [row, {"effective_date": "2026-02-02", "split_factor": "3"}]}
+    source, _ = _source(av_json(body), av_json({"symbol": "X", "data": []}))
+    series = source.corporate_actions("X")
+    assert [(a.action_date, a.value) for a in series.actions.actions] == [
+        (date(2026, 2, 2), Decimal(3))
+    ]
+    (rejected,) = series.rejected
+    assert rejected.startswith("split row 0:")
+    assert problem in rejected
+
+
+def test_a_dividend_without_an_ex_date_or_amount_is_dropped() -> None:
+    rows = [
+        {"ex_dividend_date": "None", "amount": "0.51"},
+        {"ex_dividend_date": "2026-03-02", "amount": "0.0000"},
+        {"ex_dividend_date": "2026-03-03", "amount": "0.25"},
+    ]
+    source, _ = _source(
+        av_json({"symbol": "X", "data": []}), av_json({"symbol": "X", "data": rows})
+    )
+    series = source.corporate_actions("X")
+    assert [a.value for a in series.actions.actions] == [Decimal("0.25")]
+    assert len(series.rejected) == 2
+
+
+def test_an_empty_action_list_means_none_but_an_empty_body_is_an_outage() -> None:
+    source, _ = _source(av_json({"symbol": "X", "data": []}), av_json({"symbol": "X", "data": []}))
+    assert source.corporate_actions("X").actions.actions == ()
+    source, _ = _source(av_json({}))
+    with pytest.raises(MarketDataUnavailable):
+        source.corporate_actions("X")
+    source, _ = _source(av_json({"symbol": "X"}))
+    with pytest.raises(MarketDataUnavailable, match="no split data"):
+        source.corporate_actions("X")
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (AV_RATE_LIMIT_INFORMATION, MarketDataRateLimited),
+        (AV_RATE_LIMIT_NOTE, MarketDataRateLimited),
+        (AV_PREMIUM_INFORMATION, MarketDataPremiumOnly),
+        (AV_UNKNOWN_SYMBOL, MarketDataUnknownSymbol),
+        (AV_KEY_REFUSED, MarketDataKeyRefused),
+    ],
+)
+def test_each_notice_on_the_action_endpoints_is_its_named_error(
+    body: dict[str, str], error: type[MarketDataError]
+) -> None:
+    source, _ = _source(av_json(body))
+    with pytest.raises(error):
+        source.corporate_actions("X")
+
+
+def test_the_premium_adjusted_series_brings_closes_dividends_and_splits_in_one_call() -> None:
+    bars = {
+        "2026-06-05": {"4. close": "23.1000", "7. dividend amount": "0.0000",
+                       "8. split coefficient": "20.0"},
+        "2026-06-04": {"4. close": "461.2700", "7. dividend amount": "0.2600",
+                       "8. split coefficient": "1.0"},
+        "2026-06-03": {"4. close": "460.0000", "7. dividend amount": "-1",
+                       "8. split coefficient": "1.0"},
+    }  # fmt: skip
+    body = {"Meta Data": {"2. Symbol": "X"}, "Time Series (Daily)": bars}
+    scripted = ScriptedTransport([av_json(body)])
+    source = AlphaVantageSource(API_KEY, 5.0, transport=scripted.transport, premium=True)
+    series = source.daily_closes("X")
+    assert series.closes[date(2026, 6, 5)] == Decimal("23.1000")
+    assert series.actions is not None
+    assert [(a.kind, a.action_date, a.value) for a in series.actions.actions.actions] == [
+        ("dividend", date(2026, 6, 4), Decimal("0.2600")),
+        ("split", date(2026, 6, 5), Decimal("20.0")),
+    ]
+    assert len(series.actions.rejected) == 1
+    assert scripted.requests[0].url.params["function"] == "TIME_SERIES_DAILY_ADJUSTED"
+    assert source.calls_per_look_up == 1
+
+
+@pytest.mark.parametrize("function", ["daily_closes", "corporate_actions"])
 def test_a_refused_key_is_named_as_such_never_an_unknown_symbol(function: str) -> None:
     # Given Alpha Vantage's answer to a revoked, expired or mistyped key
     source, _ = _source(av_json(AV_KEY_REFUSED))
-    # When closes or the split history are asked for
+    # When closes or the corporate actions are asked for
     with pytest.raises(MarketDataKeyRefused) as refused:
         getattr(source, function)("SPY")
     # Then it is the key's fault, said in the provider's words ("invalid" kept), no key shown

@@ -42,7 +42,10 @@ def test_history_does_not_change_as_time_passes() -> None:
     assert later[date(2026, 11, 20)] == earlier[date(2026, 11, 20)]
 
 
-@pytest.mark.parametrize(("symbol", "low", "high"), [("SPY", 450, 750), ("T", 15, 40)])
+# T trades near 220 after its scheduled 1:10 reverse split of 2026-03-04.
+@pytest.mark.parametrize(
+    ("symbol", "low", "high"), [("SPY", 450, 750), ("PFE", 15, 40), ("T", 150, 400)]
+)
 def test_synthetic_prices_sit_near_the_tickers_real_level(
     symbol: str, low: float, high: float
 ) -> None:

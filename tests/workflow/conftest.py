@@ -20,7 +20,8 @@ import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.domain.calendar import market_date, market_instant_utc
-from alpha_monday.domain.market_data import DailyCloseSource, DailySeries
+from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
+from alpha_monday.domain.market_data import ActionSeries, DailyCloseSource, DailySeries
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
     Picker,
@@ -31,7 +32,6 @@ from alpha_monday.domain.picks import (
     ProposedPicks,
     TickerCheck,
 )
-from alpha_monday.domain.splits import Split
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import DependencyFactory
@@ -86,11 +86,15 @@ class WrappedSource:
     def offline(self) -> bool:
         return self.inner.offline
 
+    @property
+    def calls_per_look_up(self) -> int:
+        return self.inner.calls_per_look_up
+
     def daily_closes(self, symbol: str) -> DailySeries:
         return self.inner.daily_closes(symbol)
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        return self.inner.splits(symbol)
+    def corporate_actions(self, symbol: str) -> ActionSeries:
+        return self.inner.corporate_actions(symbol)
 
 
 @dataclass
@@ -192,7 +196,7 @@ def run_weekly(database_url: str) -> RunWeekly:
 @dataclass
 class SplitAt(WrappedSource):
     """Wraps a source: `symbol` splits by `factor` on `effective` (unadjusted closes, like
-    TIME_SERIES_DAILY); the split history reports it only if `reported`."""
+    TIME_SERIES_DAILY); the corporate actions report it only if `reported`."""
 
     symbol: str
     effective: date
@@ -211,13 +215,15 @@ class SplitAt(WrappedSource):
             else close
             for day, close in series.closes.items()
         }
-        return DailySeries(closes=closes)
+        return DailySeries(closes=closes, rejected=series.rejected)
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
+    def corporate_actions(self, symbol: str) -> ActionSeries:
         self.split_calls.append(symbol)
+        series = self.inner.corporate_actions(symbol)
         if symbol == self.symbol and self.reported:
-            return (Split(self.effective, self.factor),)
-        return ()
+            split = CorporateAction(symbol, "split", self.effective, self.factor)
+            return ActionSeries(series.actions.merged(CorporateActions((split,))))
+        return series
 
 
 def stored_close(conn: psycopg.Connection, symbol: str, day: date) -> Decimal:

@@ -28,7 +28,7 @@ TABLES = (
     "checkpoints",
     "pick_checkpoint_metrics",
     "pick_checkpoint_skips",
-    "pick_split_adjustments",
+    "batch_corporate_actions",
     "events",
 )
 

@@ -102,12 +102,17 @@ def test_a_confirmed_split_adjusts_the_baseline_instead_of_publishing_minus_half
     assert run.report.status == "SUCCEEDED", run.report.cause
     detail = get_batch_detail(conn, UUID(run.output["batch_id"]))
     aapl = next(p for p in detail.picks if p.ticker == "AAPL")
-    # Then the split is recorded on the pick, visible in the detail, and in events
-    assert [(a.effective_date, a.split_factor) for a in aapl.split_adjustments] == [
-        (JUNE_3, Decimal(2))
+    # Then the split is counted for the batch from its date, visible in the detail, and in events
+    splits = [a for a in detail.corporate_actions if a.kind == "split"]
+    assert [(a.symbol, a.action_date, a.value, a.first_counted_on) for a in splits] == [
+        ("AAPL", JUNE_3, Decimal(2), JUNE_3)
     ]
-    (applied,) = [e for e in list_events(conn, detail.batch.id) if e.event_type == "split_applied"]
-    assert applied.payload["ticker"] == "AAPL"
+    (applied,) = [
+        e
+        for e in list_events(conn, detail.batch.id)
+        if e.event_type == "corporate_action_counted" and e.payload["kind"] == "split"
+    ]
+    assert applied.payload["symbol"] == "AAPL"
     # And from June 3rd AAPL's return is measured from half its baseline: no -50 %
     spy_start = detail.batch.benchmark_initial_price
     for checkpoint in _computed_since(detail, JUNE_3):
@@ -118,8 +123,9 @@ def test_a_confirmed_split_adjusts_the_baseline_instead_of_publishing_minus_half
         assert metric.absolute_return_pct == r_pick.quantize(SIX, ROUND_HALF_EVEN)
         assert metric.vs_benchmark_pct == (r_pick - spy).quantize(SIX, ROUND_HALF_EVEN)
         assert metric.absolute_return_pct > -20
-    # And the split history was asked once, on the day of the jump
-    assert sources[0].split_calls == ["AAPL"]
+    # And the split, announced ahead, was known from the baseline's look-up: AAPL was looked
+    # up then and at the completion audit only
+    assert sources[0].split_calls.count("AAPL") == 2
 
 
 def test_rerunning_the_whole_fortnight_changes_nothing(

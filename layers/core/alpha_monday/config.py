@@ -12,12 +12,28 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from alpha_monday.domain.errors import ConfigurationError
+from alpha_monday.domain.moves import (
+    DEFAULT_BOUND,
+    DEFAULT_RATIO_TOLERANCE,
+    MoveRule,
+    parse_ratios,
+    split_like_ratios,
+)
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
@@ -156,6 +172,14 @@ class MarketSettings(BaseModel):
     )
     alpha_vantage_daily_limit: int = Field(default=25, ge=1)
     alpha_vantage_min_interval_seconds: float = Field(default=1.0, ge=0)
+    # A premium key: TIME_SERIES_DAILY_ADJUSTED brings the day's dividends and splits along.
+    alpha_vantage_premium: bool = False
+    # A move beyond this fraction either way must be explained before it is published.
+    move_bound: Decimal = Field(default=DEFAULT_BOUND, gt=0, lt=10)
+    # Split-like ratios p:q ("20:1,3:2,1:8"); empty means every p:q with p, q <= 20 at
+    # least 15 % from 1:1 (docs/scoring.md).
+    split_ratios: str = ""
+    split_ratio_tolerance: Decimal = Field(default=DEFAULT_RATIO_TOLERANCE, gt=0, lt=Decimal("0.1"))
     benchmark_symbol: str = Field(default="SPY", pattern=r"^[A-Z]{1,5}$")
     # A bar for day D is D's close only if fetched at 16:00 New York + this margin or later.
     final_close_margin_minutes: int = Field(default=30, ge=0, le=360)
@@ -165,6 +189,18 @@ class MarketSettings(BaseModel):
     @property
     def final_close_margin(self) -> timedelta:
         return timedelta(minutes=self.final_close_margin_minutes)
+
+    @property
+    def move_rule(self) -> MoveRule:
+        ratios = parse_ratios(self.split_ratios) if self.split_ratios else split_like_ratios()
+        return MoveRule(self.move_bound, ratios, self.split_ratio_tolerance)
+
+    @field_validator("split_ratios")
+    @classmethod
+    def _ratios_parse(cls, value: str) -> str:
+        if value:
+            parse_ratios(value)
+        return value
 
     @model_validator(mode="after")
     def _checkpoints_wake_after_the_close_is_final(self) -> MarketSettings:

@@ -30,7 +30,11 @@ class ApiModel(BaseModel):
 
 BATCH_ID_EXAMPLE = "3f0c8a52-6f0e-4d8b-9a56-1b2f3c4d5e6f"
 PICK_ID_EXAMPLE = "9b1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
-RETURN_NOTE = "Percent, 6 decimal places (half-even), as stored."
+RETURN_NOTE = (
+    "A total return: the close plus the cash dividends per share paid since the baseline "
+    "(ex-date after the baseline date, on or before the day), against the baseline divided "
+    "by every split since (docs/scoring.md). Percent, 6 decimal places (half-even), as stored."
+)
 
 
 class Health(ApiModel):
@@ -47,10 +51,38 @@ class SplitAdjustmentOut(ApiModel):
         description="the first session traded on the new share count", examples=["2026-06-10"]
     )
     split_factor: DecimalString = Field(
-        description="shares after per share before (2 for a 2:1 split, 0.1 for 1:10); the "
-        "pick's baseline is divided by it from effective_date on",
+        description="shares after per share before (20 for a 20:1 split, 1.5 for 3:2, 0.1 "
+        "for a 1:10 reverse split, about 1.05 for a spin-off); the baseline, and every "
+        "dividend paid before, is divided by it from effective_date on",
         examples=["2.0000"],
     )
+    first_counted_on: date = Field(
+        description="the first checkpoint that counted it (a later one means the days "
+        "before were rescored)",
+        examples=["2026-06-10"],
+    )
+
+
+class DividendOut(ApiModel):
+    ex_date: date = Field(
+        description="the ex-dividend date: from that day on the close no longer carries it",
+        examples=["2026-06-08"],
+    )
+    amount: DecimalString = Field(
+        description="cash per share, exactly as the provider sent it; added to the close "
+        "from ex_date on (a SELL pays it)",
+        examples=["0.2600"],
+    )
+    first_counted_on: date = Field(
+        description="the first checkpoint that counted it", examples=["2026-06-08"]
+    )
+
+
+class CorporateActionsOut(ApiModel):
+    split_adjustments: list[SplitAdjustmentOut] = Field(
+        description="splits counted during the fortnight (usually none)"
+    )
+    dividends: list[DividendOut] = Field(description="cash dividends counted during the fortnight")
 
 
 class PickOut(ApiModel):
@@ -71,7 +103,10 @@ class PickOut(ApiModel):
         examples=["187.4400"],
     )
     split_adjustments: list[SplitAdjustmentOut] = Field(
-        description="splits confirmed by the provider during the fortnight (usually none)",
+        description="splits counted during the fortnight (usually none)",
+    )
+    dividends: list[DividendOut] = Field(
+        description="cash dividends counted during the fortnight (its total return)"
     )
 
 
@@ -102,9 +137,15 @@ class PickSkipOut(ApiModel):
     ticker: str = Field(description="the pick's ticker", examples=["XYZ"])
     reason: str = Field(
         description="why it has no returns that day: `symbol unknown: <ticker>` (the data "
-        "source lost it) or `unconfirmed split: <ticker> (...)` (a split-like jump the "
-        "provider does not confirm is never published)",
+        "source lost it), `unconfirmed move: <ticker> (...)` (a move beyond the bound or "
+        "near a split-like ratio that no corporate action explains: held back until a "
+        "later session decides), `outlier: <ticker> (...)` (a held close the next session "
+        "went back from: never published)",
         examples=["symbol unknown: XYZ"],
+    )
+    held_close: DecimalString | None = Field(
+        description="the close held back as an unconfirmed move, exactly as sent (else null)",
+        examples=["23.1594"],
     )
 
 
@@ -131,9 +172,16 @@ class CheckpointOut(ApiModel):
     skip_reason: str | None = Field(
         description="why a skipped day has no prices: `weekend`, `holiday: <name>` (final), "
         "or a provider reason a later checkpoint fills in once the close is cached: "
-        "`provider unavailable`, `rate limited`, `close never published`, `invalid price`; "
-        "`symbol unknown: <benchmark>` when the benchmark itself is missing",
+        "`provider unavailable`, `rate limited`, `close never published`, `invalid price`, "
+        "`provider refused the key`; `symbol unknown: <benchmark>` when the benchmark itself "
+        "is missing; `unconfirmed move: <benchmark> (...)` until a later session decides, "
+        "`outlier: <benchmark> (...)` for good",
         examples=["holiday: Thanksgiving Day"],
+    )
+    rescored_because: str | None = Field(
+        description="why this day's published values were changed after it was first "
+        "published (an event keeps the old and the new values); null if they never were",
+        examples=["completion audit: counts the split of PG on 2026-06-09 (1.0460)"],
     )
     metrics: list[PickMetricOut] = Field(description="one row per scored pick, by ticker")
     skipped_picks: list[PickSkipOut] = Field(
@@ -160,7 +208,7 @@ class BatchOut(ApiModel):
         examples=["gpt-4o-mini-2024-07-18"],
     )
     prompt_version: str | None = Field(
-        description="the version of the prompt the model was given", examples=["2026-11-22.2"]
+        description="the version of the prompt the model was given", examples=["2026-12-02.1"]
     )
     origin: domain.BatchOrigin = Field(
         description="`live`: the picks were committed by the real model and market data "
@@ -178,6 +226,9 @@ class BatchOut(ApiModel):
 
 class BatchDetailOut(BatchOut):
     picks: list[PickOut] = Field(description="the model's three picks, by ticker")
+    benchmark_corporate_actions: CorporateActionsOut = Field(
+        description="the benchmark's splits and dividends counted in its total return"
+    )
     checkpoints: list[CheckpointOut] = Field(description="in date order, the baseline first")
 
 
@@ -216,19 +267,36 @@ def _metrics(checkpoint: domain.Checkpoint) -> list[PickMetricOut]:
     return [PickMetricOut.model_validate(m, from_attributes=True) for m in checkpoint.metrics]
 
 
+def _counted(detail: domain.BatchDetail, symbol: str) -> dict[str, list[dict[str, object]]]:
+    """The corporate actions the batch counts for `symbol`, as the API shows them."""
+    actions = [a for a in detail.corporate_actions if a.symbol == symbol]
+    return {
+        "split_adjustments": [
+            {
+                "effective_date": a.action_date,
+                "split_factor": a.value,
+                "first_counted_on": a.first_counted_on,
+            }
+            for a in actions
+            if a.kind == "split"
+        ],
+        "dividends": [
+            {"ex_date": a.action_date, "amount": a.value, "first_counted_on": a.first_counted_on}
+            for a in actions
+            if a.kind == "dividend"
+        ],
+    }
+
+
 def batch_detail_out(detail: domain.BatchDetail) -> BatchDetailOut:
     return BatchDetailOut.model_validate(
         {
             **detail.batch.model_dump(),
             "picks": [
-                PickOut.model_validate(
-                    {
-                        **p.model_dump(),
-                        "split_adjustments": [a.model_dump() for a in p.split_adjustments],
-                    }
-                )
+                PickOut.model_validate({**p.model_dump(), **_counted(detail, p.ticker)})
                 for p in detail.picks
             ],
+            "benchmark_corporate_actions": _counted(detail, detail.batch.benchmark_symbol),
             "checkpoints": [
                 CheckpointOut(
                     checkpoint_date=c.checkpoint_date,
@@ -238,6 +306,7 @@ def batch_detail_out(detail: domain.BatchDetail) -> BatchDetailOut:
                     benchmark_price=c.benchmark_price,
                     benchmark_return_pct=c.benchmark_return_pct,
                     skip_reason=c.skip_reason,
+                    rescored_because=c.rescored_because,
                     metrics=_metrics(c),
                     skipped_picks=[
                         PickSkipOut.model_validate(skip, from_attributes=True)
@@ -354,7 +423,7 @@ class RecordOut(ApiModel):
 class ModelRecordOut(RecordOut):
     model: str | None = Field(description="the model that answered", examples=["gpt-4o-mini"])
     prompt_version: str | None = Field(
-        description="the prompt's version", examples=["2026-11-22.2"]
+        description="the prompt's version", examples=["2026-12-02.1"]
     )
 
 

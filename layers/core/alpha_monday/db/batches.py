@@ -15,6 +15,7 @@ from psycopg.rows import dict_row
 from alpha_monday.db.events import append_event
 from alpha_monday.domain.errors import BatchAlreadyExists, BatchNotFound
 from alpha_monday.domain.model import (
+    AppliedAction,
     Batch,
     BatchDetail,
     BatchPage,
@@ -30,28 +31,33 @@ _BATCH_COLUMNS = (
     "b.status, b.model, b.origin, b.prompt_version"
 )
 _PICK_COLUMNS = (
-    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, "
-    "p.initial_price, "
-    "(SELECT coalesce(json_agg(json_build_object("
-    "'effective_date', a.effective_date, 'split_factor', a.split_factor::text)"
-    " ORDER BY a.effective_date), '[]'::json)"
-    " FROM pick_split_adjustments a WHERE a.pick_id = p.id) AS split_adjustments"
+    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, p.initial_price"
 )
 _CHECKPOINT_COLUMNS = (
     "c.id AS checkpoint_id, c.batch_id, c.checkpoint_date, c.status AS checkpoint_status, "
-    "c.benchmark_price, c.benchmark_return_pct, c.skip_reason, "
+    "c.benchmark_price, c.benchmark_return_pct, c.skip_reason, c.rescored_because, "
     "m.pick_id AS metric_pick_id, mp.ticker AS metric_ticker, m.current_price, "
     "m.absolute_return_pct, m.vs_benchmark_pct, "
     "(SELECT coalesce(json_agg(json_build_object("
-    "'pick_id', s.pick_id, 'ticker', sp.ticker, 'reason', s.reason) ORDER BY sp.ticker),"
+    "'pick_id', s.pick_id, 'ticker', sp.ticker, 'reason', s.reason,"
+    " 'held_close', s.held_close::text) ORDER BY sp.ticker),"
     " '[]'::json)"
     " FROM pick_checkpoint_skips s JOIN picks sp ON sp.id = s.pick_id"
     " WHERE s.checkpoint_id = c.id) AS skipped_picks"
 )
 
+# The corporate actions the batch counts, as one JSON list (numbers as exact text).
+_COUNTED_ACTIONS_COLUMN = (
+    "(SELECT coalesce(json_agg(json_build_object("
+    "'symbol', a.symbol, 'kind', a.kind, 'action_date', a.action_date, "
+    "'value', a.value::text, 'first_counted_on', a.first_counted_on)"
+    " ORDER BY a.action_date, a.symbol, a.kind), '[]'::json)"
+    " FROM batch_corporate_actions a WHERE a.batch_id = b.id) AS corporate_actions"
+)
+
 # The batch and its picks in one statement; NULL batch_id means "the latest batch".
 _BATCH_WITH_PICKS_SQL = f"""
-SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}
+SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}, {_COUNTED_ACTIONS_COLUMN}
 FROM batches b
 LEFT JOIN picks p ON p.batch_id = b.id
 WHERE b.id = COALESCE(
@@ -68,6 +74,7 @@ LEFT JOIN picks mp ON mp.id = m.pick_id
 WHERE c.batch_id = %(batch_id)s
 ORDER BY c.checkpoint_date, mp.ticker
 """  # noqa: S608
+
 
 # A page of summaries as one JSON document: Postgres folds the rows, pydantic validates
 # the text in one call (per-row Python models cost more than the query). Numbers travel as
@@ -137,7 +144,6 @@ def _pick_from_row(row: Mapping[str, Any]) -> Pick | None:
         action=row["action"],
         reasoning=row["reasoning"],
         initial_price=row["initial_price"],
-        split_adjustments=row["split_adjustments"],
     )
 
 
@@ -180,6 +186,7 @@ def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint
             skip_reason=row["skip_reason"],
             metrics=tuple(metrics[checkpoint_id]),
             skipped_picks=row["skipped_picks"],
+            rescored_because=row["rescored_because"],
         )
         for checkpoint_id, row in heads.items()
     ]
@@ -187,13 +194,17 @@ def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint
 
 def _load_detail(conn: psycopg.Connection, batch_id: UUID | None) -> BatchDetail | None:
     with conn.cursor(row_factory=dict_row) as cursor:
-        found = _batches_with_picks(cursor.execute(_BATCH_WITH_PICKS_SQL, {"batch_id": batch_id}))
-        if not found:
+        rows = cursor.execute(_BATCH_WITH_PICKS_SQL, {"batch_id": batch_id}).fetchall()
+        if not rows:
             return None
-        batch, picks = found[0]
+        ((batch, picks),) = _batches_with_picks(rows)
         checkpoint_rows = cursor.execute(_CHECKPOINTS_SQL, {"batch_id": batch.id}).fetchall()
+        actions = rows[0]["corporate_actions"]
     return BatchDetail(
-        batch=batch, picks=picks, checkpoints=tuple(_checkpoints_from_rows(checkpoint_rows))
+        batch=batch,
+        picks=picks,
+        checkpoints=tuple(_checkpoints_from_rows(checkpoint_rows)),
+        corporate_actions=tuple(AppliedAction.model_validate(row) for row in actions),
     )
 
 

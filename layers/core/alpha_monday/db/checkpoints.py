@@ -11,13 +11,15 @@ from alpha_monday.domain.scoring import DayScore
 # A computed checkpoint is never downgraded to skipped by a later, less lucky run.
 _UPSERT_CHECKPOINT_SQL = """
 INSERT INTO checkpoints
-    (id, batch_id, checkpoint_date, status, benchmark_price, benchmark_return_pct, skip_reason)
-VALUES (%s, %s, %s, %s, %s, %s, %s)
+    (id, batch_id, checkpoint_date, status, benchmark_price, benchmark_return_pct, skip_reason,
+    rescored_because)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (batch_id, checkpoint_date) DO UPDATE SET
     status = EXCLUDED.status,
     benchmark_price = EXCLUDED.benchmark_price,
     benchmark_return_pct = EXCLUDED.benchmark_return_pct,
-    skip_reason = EXCLUDED.skip_reason
+    skip_reason = EXCLUDED.skip_reason,
+    rescored_because = coalesce(EXCLUDED.rescored_because, checkpoints.rescored_because)
 WHERE NOT (checkpoints.status = 'computed' AND EXCLUDED.status = 'skipped')
 RETURNING id
 """
@@ -34,15 +36,20 @@ ON CONFLICT (checkpoint_id, pick_id) DO UPDATE SET
 
 
 _UPSERT_PICK_SKIP_SQL = """
-INSERT INTO pick_checkpoint_skips (id, checkpoint_id, pick_id, reason)
-VALUES (%s, %s, %s, %s)
-ON CONFLICT (checkpoint_id, pick_id) DO UPDATE SET reason = EXCLUDED.reason
+INSERT INTO pick_checkpoint_skips (id, checkpoint_id, pick_id, reason, held_close)
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (checkpoint_id, pick_id)
+DO UPDATE SET reason = EXCLUDED.reason, held_close = EXCLUDED.held_close
 """
 
-_INSERT_SPLIT_ADJUSTMENT_SQL = """
-INSERT INTO pick_split_adjustments (id, pick_id, effective_date, split_factor)
-VALUES (%s, %s, %s, %s)
-ON CONFLICT (pick_id, effective_date) DO NOTHING
+# An action, once counted, stays published with the first day that counted it.
+_INSERT_COUNTED_ACTION_SQL = """
+INSERT INTO batch_corporate_actions
+    (id, batch_id, symbol, kind, action_date, value, first_counted_on)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (batch_id, symbol, kind, action_date) DO UPDATE SET
+    value = EXCLUDED.value,
+    first_counted_on = least(batch_corporate_actions.first_counted_on, EXCLUDED.first_counted_on)
 """
 
 # A pick is either scored or skipped on a day: a rerun that scores it drops the skip, and
@@ -55,10 +62,17 @@ _DROP_STALE_SKIPS_SQL = (
 )
 
 
-def record_checkpoint(conn: psycopg.Connection, batch_id: UUID, day: DayScore) -> UUID | None:
+def record_checkpoint(
+    conn: psycopg.Connection,
+    batch_id: UUID,
+    day: DayScore,
+    *,
+    rescored_because: str | None = None,
+) -> UUID | None:
     """Upsert a day of the batch as the domain scored it: a computed checkpoint with its
-    metric rows, its picks left out and any split confirmed that day, or a skipped one with
-    its reason; in one transaction.
+    metric rows, its picks left out and the corporate actions it counted, or a skipped one
+    with its reason; in one transaction. `rescored_because` says why a published day's
+    values change (it is kept until a later rescoring says more).
 
     Returns the checkpoint's id, or None when a computed checkpoint already holds that date
     and the day was skipped (the computed one stays). The database refuses a checkpoint for
@@ -76,23 +90,27 @@ def record_checkpoint(conn: psycopg.Connection, batch_id: UUID, day: DayScore) -
                 day.benchmark_close,
                 day.benchmark_return_pct,
                 day.skip_reason,
+                rescored_because,
             ),
         ).fetchone()
         if row is None:
             return None
         checkpoint_id: UUID = row[0]
         cursor.executemany(
-            _INSERT_SPLIT_ADJUSTMENT_SQL,
+            _INSERT_COUNTED_ACTION_SQL,
             [
-                (uuid4(), new.pick_id, new.split.effective_date, new.split.factor)
-                for new in day.new_splits
+                (uuid4(), batch_id, a.symbol, a.kind, a.action_date, a.value, day.trading_date)
+                for a in day.applied
             ],
         )
         cursor.execute(_DROP_STALE_METRICS_SQL, (checkpoint_id, [s.pick_id for s in day.scores]))
         cursor.execute(_DROP_STALE_SKIPS_SQL, (checkpoint_id, [o.pick_id for o in day.left_out]))
         cursor.executemany(
             _UPSERT_PICK_SKIP_SQL,
-            [(uuid4(), checkpoint_id, out.pick_id, out.reason) for out in day.left_out],
+            [
+                (uuid4(), checkpoint_id, out.pick_id, out.reason, out.held_close)
+                for out in day.left_out
+            ],
         )
         cursor.executemany(
             _UPSERT_METRIC_SQL,

@@ -1,9 +1,13 @@
-"""Final closes for a date: the shared cache first, then the source, one fetch per symbol.
+"""Final closes for a date and a symbol's corporate actions: the shared cache first, then
+the source.
 
 Every final close a fetch returns is cached, so a later checkpoint or another batch usually
 needs no call at all. A bar whose session was not over when it was fetched (16:00 New York
 plus a margin) is never cached nor used; a bar the sanity rules refuse is never stored: for
 another date it is dropped with an event, for the asked date it is an error to retry.
+
+Corporate actions are looked up at most once per symbol and New York day (every batch
+shares the look-up); a row the rules refuse is dropped with an event.
 """
 
 from __future__ import annotations
@@ -14,22 +18,34 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from alpha_monday.domain.calendar import market_date
+from alpha_monday.domain.corporate_actions import CorporateActions
 from alpha_monday.domain.errors import (
+    MarketDataError,
     MarketDataInvalidClose,
     MarketDataNotReady,
     MarketDataUnavailable,
     MarketDataUnknownSymbol,
 )
 from alpha_monday.domain.schedule import close_is_final
-from alpha_monday.domain.splits import Split
+
+
+@dataclass(frozen=True)
+class ActionSeries:
+    """What a corporate-action look-up returned: the sane actions, and the rows refused."""
+
+    actions: CorporateActions
+    rejected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DailySeries:
-    """What one fetch returned: sane closes by date, and the dates refused with the reason."""
+    """What one fetch returned: sane closes by date, and the dates refused with the reason;
+    with an adjusted series, the symbol's actions too (no separate look-up then)."""
 
     closes: dict[date, Decimal]
     rejected: dict[date, str] = field(default_factory=dict)
+    actions: ActionSeries | None = None
 
 
 class DailyCloseSource(Protocol):
@@ -42,8 +58,11 @@ class DailyCloseSource(Protocol):
         """Every recent bar the source has for `symbol` (raises a MarketDataError)."""
         ...
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        """The symbol's split history (raises a MarketDataError)."""
+    # Calls one corporate-action look-up costs (SPLITS and DIVIDENDS are two).
+    calls_per_look_up: int
+
+    def corporate_actions(self, symbol: str) -> ActionSeries:
+        """The symbol's splits and dividends (raises a MarketDataError)."""
         ...
 
 
@@ -64,6 +83,22 @@ class PriceCache(Protocol):
 
     def record_rejected(self, source_id: str, symbol: str, day: date, reason: str) -> None:
         """Leave a trace of a bar the sanity rules refused."""
+        ...
+
+
+class ActionCache(Protocol):
+    """The shared cache of corporate actions, per source, and of the day's look-ups."""
+
+    def actions(self, source_id: str, symbol: str) -> CorporateActions: ...
+
+    def looked_up(self, source_id: str, symbol: str, day: date) -> bool:
+        """Was `symbol` looked up on New York day `day` already?"""
+        ...
+
+    def store_actions(
+        self, source_id: str, symbol: str, series: ActionSeries, fetched_at: datetime
+    ) -> None:
+        """Keep the actions (upserted), the refused rows' traces, and the look-up itself."""
         ...
 
 
@@ -91,8 +126,12 @@ class MarketData:
         *,
         now: Callable[[], datetime],
         final_margin: timedelta,
+        action_cache: ActionCache,
+        on_look_up_failed: Callable[[str, MarketDataError], None] = lambda symbol, error: None,
     ) -> None:
         self._cache = cache
+        self._action_cache = action_cache
+        self._on_look_up_failed = on_look_up_failed
         self.source = source
         self._limiter = limiter
         self._now = now
@@ -124,10 +163,24 @@ class MarketData:
             raise MarketDataUnknownSymbol(symbol, session.unknown[symbol])
         return session.closes[symbol]
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        """The source's split history of `symbol`: one call, within the shared budget."""
-        self._limiter.acquire(symbol)
-        return self.source.splits(symbol)
+    def known(self, symbol: str) -> CorporateActions:
+        """The corporate actions of `symbol` already cached (no call)."""
+        return self._action_cache.actions(self.source.source_id, symbol)
+
+    def look_up(self, symbol: str) -> CorporateActions:
+        """The corporate actions of `symbol`, asked of the source unless it was asked today
+        already; a failed look-up is reported and leaves what is known."""
+        source_id = self.source.source_id
+        if not self._action_cache.looked_up(source_id, symbol, market_date(self._now())):
+            try:
+                for _ in range(self.source.calls_per_look_up):
+                    self._limiter.acquire(symbol)
+                series = self.source.corporate_actions(symbol)
+            except MarketDataError as error:
+                self._on_look_up_failed(symbol, error)
+            else:
+                self._action_cache.store_actions(source_id, symbol, series, self._now())
+        return self.known(symbol)
 
     def _cached(self, symbols: list[str], trading_date: date) -> dict[str, Decimal]:
         return self._cache.final_closes(self.source.source_id, symbols, trading_date, self._margin)
@@ -142,6 +195,10 @@ class MarketData:
             if close_is_final(day, fetched_at, self._margin)
         }
         self._cache.store(self.source.source_id, symbol, final, fetched_at)
+        if series.actions is not None:
+            self._action_cache.store_actions(
+                self.source.source_id, symbol, series.actions, fetched_at
+            )
         # A bad row for another date must not fail the fetch, nor vanish without a trace.
         for day, reason in sorted(series.rejected.items()):
             if day != trading_date:

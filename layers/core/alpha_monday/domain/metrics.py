@@ -24,22 +24,25 @@ def rounded_return(value: Decimal) -> Decimal:
     return value.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def price_return_pct(initial_price: Decimal, close: Decimal) -> Decimal:
-    """How far the price moved from its baseline, in percent (unrounded)."""
-    return (close - initial_price) / initial_price * HUNDRED
+def total_return_pct(
+    initial_price: Decimal,
+    close: Decimal,
+    *,
+    split_factor: Decimal = Decimal(1),
+    dividends: Decimal = Decimal(0),
+) -> Decimal:
+    """The total return since the baseline, in percent (unrounded):
+    (close + dividends - initial') / initial' x 100, with initial' = initial / split_factor.
 
-
-def benchmark_return_pct(benchmark_close: Decimal, benchmark_initial_price: Decimal) -> Decimal:
-    """The benchmark's own return, rounded for storage."""
-    return rounded_return(price_return_pct(benchmark_initial_price, benchmark_close))
+    `split_factor` is the product of the splits effective since the baseline and
+    `dividends` the cash paid per share since then, in today's shares.
+    """
+    adjusted_initial = initial_price / split_factor
+    return (close + dividends - adjusted_initial) / adjusted_initial * HUNDRED
 
 
 def pick_returns(
-    action: Literal["BUY", "SELL"],
-    initial_price: Decimal,
-    close: Decimal,
-    benchmark_close: Decimal,
-    benchmark_initial_price: Decimal,
+    action: Literal["BUY", "SELL"], r_pick: Decimal, r_benchmark: Decimal
 ) -> tuple[Decimal, Decimal]:
     """(absolute_return_pct, vs_benchmark_pct) of one pick, both rounded for storage.
 
@@ -47,6 +50,4 @@ def pick_returns(
     vs       = direction x (r_pick - r_benchmark).
     """
     direction = DIRECTION[action]
-    r_pick = price_return_pct(initial_price, close)
-    r_benchmark = price_return_pct(benchmark_initial_price, benchmark_close)
     return rounded_return(direction * r_pick), rounded_return(direction * (r_pick - r_benchmark))

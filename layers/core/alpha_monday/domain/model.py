@@ -36,11 +36,15 @@ class Batch(Row):
     prompt_version: str | None
 
 
-class SplitAdjustment(Row):
-    """A confirmed split: the pick's baseline is divided by `split_factor` from that date on."""
+class AppliedAction(Row):
+    """A split or dividend a batch counts for one of its symbols (a pick's or the benchmark's),
+    from the first day it was counted on (docs/scoring.md)."""
 
-    effective_date: date
-    split_factor: Decimal
+    symbol: str
+    kind: Literal["split", "dividend"]
+    action_date: date
+    value: Decimal
+    first_counted_on: date
 
 
 class Pick(Row):
@@ -50,15 +54,16 @@ class Pick(Row):
     action: PickAction
     reasoning: str
     initial_price: Decimal
-    split_adjustments: tuple[SplitAdjustment, ...] = ()
 
 
 class PickSkip(Row):
-    """A pick without returns on a computed day, and why."""
+    """A pick without returns on a computed day, and why; a close held back as an
+    unexplained move keeps that close, for the next sessions to decide on."""
 
     pick_id: UUID
     ticker: str
     reason: str
+    held_close: Decimal | None = None
 
 
 class PickMetric(Row):
@@ -79,12 +84,15 @@ class Checkpoint(Row):
     skip_reason: str | None
     metrics: tuple[PickMetric, ...] = ()
     skipped_picks: tuple[PickSkip, ...] = ()
+    # Why a published day's values were changed later, if they were (events keep old/new).
+    rescored_because: str | None = None
 
 
 class BatchDetail(Row):
     batch: Batch
     picks: tuple[Pick, ...]
     checkpoints: tuple[Checkpoint, ...]
+    corporate_actions: tuple[AppliedAction, ...] = ()
 
 
 class PickBrief(Row):

@@ -19,7 +19,7 @@ from pydantic import (
 
 PICKS_PER_BATCH = 3
 TICKER_PATTERN = r"^[A-Z]{1,5}([.-][A-Z])?$"
-PROMPT_VERSION = "2026-11-22.2"
+PROMPT_VERSION = "2026-12-02.1"
 
 MIN_VISIBLE_REASONING = 20
 

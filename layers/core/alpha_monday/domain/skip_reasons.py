@@ -2,7 +2,8 @@
 
 A closed market is final. A provider reason (outage, rate limit, a close not out, a price
 the sanity rules refused) is healable: a later checkpoint or CompleteBatch fills the day
-in once the cached series holds its final close.
+in once the cached series holds its final close. An unconfirmed move is decided by a later
+session: published if the close held its level, an outlier (final) if it went back.
 """
 
 from __future__ import annotations
@@ -28,10 +29,18 @@ INVALID_PRICE = "invalid price"
 # The provider refused the key: healable once an operator fixes it, and alarmed on.
 PROVIDER_REFUSED_KEY = "provider refused the key"
 SYMBOL_UNKNOWN = "symbol unknown"
-UNCONFIRMED_SPLIT = "unconfirmed split"
+UNCONFIRMED_MOVE = "unconfirmed move"
+OUTLIER = "outlier"
 
 HEALABLE_KINDS = frozenset(
-    {CLOSE_NEVER_PUBLISHED, PROVIDER_UNAVAILABLE, RATE_LIMITED, INVALID_PRICE, PROVIDER_REFUSED_KEY}
+    {
+        CLOSE_NEVER_PUBLISHED,
+        PROVIDER_UNAVAILABLE,
+        RATE_LIMITED,
+        INVALID_PRICE,
+        PROVIDER_REFUSED_KEY,
+        UNCONFIRMED_MOVE,
+    }
 )
 
 # The errors the state machine catches when a session's retries run out: keyed by the
@@ -53,8 +62,18 @@ def symbol_unknown(ticker: str) -> str:
     return f"{SYMBOL_UNKNOWN}: {ticker}"
 
 
-def unconfirmed_split(ticker: str, price_ratio: str) -> str:
-    return f"{UNCONFIRMED_SPLIT}: {ticker} (close {price_ratio}x its last published close)"
+def unconfirmed_move(ticker: str, growth: str) -> str:
+    return (
+        f"{UNCONFIRMED_MOVE}: {ticker} (close {growth}x its last published close, "
+        f"no corporate action explains it yet)"
+    )
+
+
+def outlier(ticker: str, close: str, growth: str) -> str:
+    return (
+        f"{OUTLIER}: {ticker} (close {close} was {growth}x its last published close and the "
+        f"next session went back to the earlier level)"
+    )
 
 
 def reason_for_provider_error(error_name: str) -> str:
@@ -77,14 +96,21 @@ def is_healable(reason: str | None) -> bool:
     return reason is not None and reason_kind(reason) in HEALABLE_KINDS
 
 
+def _holds_a_move(checkpoint: Checkpoint) -> bool:
+    return any(reason_kind(s.reason) == UNCONFIRMED_MOVE for s in checkpoint.skipped_picks)
+
+
 def days_to_heal(checkpoints: Iterable[Checkpoint], run_date: date, before: date) -> list[date]:
-    """Fortnight days before `before` that were skipped for a reason a later run can fix."""
+    """Fortnight days before `before` that a later run can fix: skipped for a healable
+    reason, or computed with a pick's move held back."""
     return sorted(
         c.checkpoint_date
         for c in checkpoints
-        if c.status == "skipped"
-        and run_date <= c.checkpoint_date < before
-        and is_healable(c.skip_reason)
+        if run_date <= c.checkpoint_date < before
+        and (
+            (c.status == "skipped" and is_healable(c.skip_reason))
+            or (c.status == "computed" and _holds_a_move(c))
+        )
     )
 
 

@@ -1,6 +1,7 @@
-"""Alpha Vantage: daily closes (TIME_SERIES_DAILY, compact) and split history (SPLITS).
-
-Both endpoints are on the free tier. Alpha Vantage reports most errors as HTTP 200 bodies;
+"""Alpha Vantage: daily closes (TIME_SERIES_DAILY, compact) and corporate actions (SPLITS
+and DIVIDENDS), all on the free tier; with a premium key, TIME_SERIES_DAILY_ADJUSTED
+carries each day's dividend and split coefficient in the one call instead.
+ Alpha Vantage reports most errors as HTTP 200 bodies;
 each maps to a named error here. A close is taken exactly as sent (decimal text) and only
 if it is a sane price: a bad row is reported, never stored.
 
@@ -17,12 +18,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
 
+from alpha_monday.domain.corporate_actions import ActionKind, CorporateAction, CorporateActions
 from alpha_monday.domain.errors import (
     MarketDataKeyRefused,
     MarketDataPremiumOnly,
@@ -30,13 +33,14 @@ from alpha_monday.domain.errors import (
     MarketDataUnavailable,
     MarketDataUnknownSymbol,
 )
-from alpha_monday.domain.market_data import DailySeries
+from alpha_monday.domain.market_data import ActionSeries, DailySeries
 from alpha_monday.domain.prices import close_problem
-from alpha_monday.domain.splits import Split
 
 BASE_URL = "https://www.alphavantage.co/query"
 SERIES_KEY = "Time Series (Daily)"
 CLOSE_KEY = "4. close"
+DIVIDEND_KEY = "7. dividend amount"
+SPLIT_COEFFICIENT_KEY = "8. split coefficient"
 PROVIDER = "alpha_vantage"
 RATE_LIMIT_WORDS = ("rate limit", "requests per day", "call frequency", "per minute")
 PLAIN_DECIMAL = re.compile(r"\d{1,12}(\.\d{1,12})?")
@@ -96,35 +100,44 @@ def _payload(symbol: str, status_code: int, content: bytes, api_key: str) -> dic
     return payload
 
 
+def _decimal_text(
+    raw: Any, what: str, problem: Callable[[Decimal], str | None] | None = None
+) -> Decimal:
+    """A value sent as plain decimal text, exactly as sent, or ValueError saying why not."""
+    if raw is None:
+        raise ValueError(f"no {what}")
+    if not isinstance(raw, str):
+        raise ValueError(f"{what} {raw!r} sent as a JSON {type(raw).__name__}, not decimal text")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{what} {raw!r} is not a number") from None
+    reason = problem(value) if problem else (None if value.is_finite() else "is not finite")
+    if reason is not None:
+        raise ValueError(f"{what} {reason}")
+    if not PLAIN_DECIMAL.fullmatch(raw):
+        raise ValueError(f"{what} {raw!r} is not plain decimal text")
+    return value
+
+
 def _close(values: Any) -> Decimal:
     """One bar's close, exactly as sent, or ValueError saying what is wrong with it."""
     raw = values.get(CLOSE_KEY) if isinstance(values, dict) else None
     if raw is None:
         raise ValueError("no close in the bar")
-    if not isinstance(raw, str):
-        raise ValueError(f"close {raw!r} sent as a JSON {type(raw).__name__}, not decimal text")
-    try:
-        close = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"close {raw!r} is not a number") from None
-    problem = close_problem(close)
-    if problem is not None:
-        raise ValueError(f"close {problem}")
-    if not PLAIN_DECIMAL.fullmatch(raw):
-        raise ValueError(f"close {raw!r} is not plain decimal text")
-    return close
+    return _decimal_text(raw, "close", close_problem)
 
 
-def parse_daily_closes(
-    symbol: str, status_code: int, content: bytes, api_key: str = ""
-) -> DailySeries:
-    """Sane closes by date from a TIME_SERIES_DAILY response, and the rows refused (why)."""
-    payload = _payload(symbol, status_code, content, api_key)
+def _bars(symbol: str, payload: dict[str, Any]) -> dict[str, Any]:
     series = payload.get(SERIES_KEY)
     if not isinstance(series, dict):
         raise MarketDataUnavailable(symbol, "Alpha Vantage sent no daily series")
     if not series:
         raise MarketDataUnknownSymbol(symbol, "Alpha Vantage returned an empty series")
+    return series
+
+
+def _daily_series(symbol: str, series: dict[str, Any]) -> DailySeries:
     closes: dict[date, Decimal] = {}
     rejected: dict[date, str] = {}
     for day_text, values in series.items():
@@ -143,27 +156,110 @@ def parse_daily_closes(
     return DailySeries(closes=closes, rejected=rejected)
 
 
-def parse_splits(
+def parse_daily_closes(
     symbol: str, status_code: int, content: bytes, api_key: str = ""
-) -> tuple[Split, ...]:
-    """The split history of a SPLITS response (an empty list when there was none)."""
+) -> DailySeries:
+    """Sane closes by date from a TIME_SERIES_DAILY response, and the rows refused (why)."""
     payload = _payload(symbol, status_code, content, api_key)
-    rows = payload.get("data")
+    return _daily_series(symbol, _bars(symbol, payload))
+
+
+def _positive(raw: Any, what: str) -> Decimal:
+    def problem(value: Decimal) -> str | None:
+        if not value.is_finite():
+            return "is not finite"
+        return None if value > 0 else f"{raw!r} is not > 0"
+
+    return _decimal_text(raw, what, problem)
+
+
+def _action_date(raw: Any, what: str) -> date:
+    if raw is None or raw == "None":
+        raise ValueError(f"no {what} (sent as {raw!r})")
+    if not isinstance(raw, str):
+        raise ValueError(f"{what} {raw!r} is not a date")
+    return date.fromisoformat(raw)
+
+
+def _actions(
+    symbol: str,
+    rows: Any,
+    kind: ActionKind,
+    date_key: str,
+    value_key: str,
+) -> tuple[list[CorporateAction], list[str]]:
+    """The sane rows of a SPLITS or DIVIDENDS `data` list, and why the others were dropped."""
     if not isinstance(rows, list):
-        raise MarketDataUnavailable(symbol, "Alpha Vantage sent no split data")
-    try:
-        splits = tuple(
-            Split(
-                effective_date=date.fromisoformat(row["effective_date"]),
-                factor=Decimal(row["split_factor"]),
+        raise MarketDataUnavailable(symbol, f"Alpha Vantage sent no {kind} data")
+    actions: list[CorporateAction] = []
+    rejected: list[str] = []
+    for number, row in enumerate(rows):
+        try:
+            if not isinstance(row, dict):
+                raise ValueError("the row is not an object")
+            action_date = _action_date(row.get(date_key), date_key)
+            actions.append(
+                CorporateAction(symbol, kind, action_date, _positive(row.get(value_key), value_key))
             )
-            for row in rows
-        )
-    except (KeyError, TypeError, ValueError, InvalidOperation):
-        raise MarketDataUnavailable(symbol, "Alpha Vantage sent a malformed split") from None
-    if any(not split.factor.is_finite() or split.factor <= 0 for split in splits):
-        raise MarketDataUnavailable(symbol, "Alpha Vantage sent a split factor that is not > 0")
-    return splits
+        except ValueError as error:
+            rejected.append(f"{kind} row {number}: {error}")
+    return actions, rejected
+
+
+def parse_splits(symbol: str, status_code: int, content: bytes, api_key: str = "") -> ActionSeries:
+    """The splits of a SPLITS response (none when the list is empty)."""
+    payload = _payload(symbol, status_code, content, api_key)
+    actions, rejected = _actions(
+        symbol, payload.get("data"), "split", "effective_date", "split_factor"
+    )
+    return ActionSeries(CorporateActions.of(actions), tuple(rejected))
+
+
+def parse_dividends(
+    symbol: str, status_code: int, content: bytes, api_key: str = ""
+) -> ActionSeries:
+    """The cash dividends of a DIVIDENDS response, by ex-date (none when the list is empty)."""
+    payload = _payload(symbol, status_code, content, api_key)
+    actions, rejected = _actions(
+        symbol, payload.get("data"), "dividend", "ex_dividend_date", "amount"
+    )
+    return ActionSeries(CorporateActions.of(actions), tuple(rejected))
+
+
+def parse_daily_adjusted(
+    symbol: str, status_code: int, content: bytes, api_key: str = ""
+) -> DailySeries:
+    """A TIME_SERIES_DAILY_ADJUSTED response: the unadjusted closes, and each day's dividend
+    amount and split coefficient (a coefficient of 1 and an amount of 0 are no action)."""
+    payload = _payload(symbol, status_code, content, api_key)
+    bars = _bars(symbol, payload)
+    series = _daily_series(symbol, bars)
+    actions: list[CorporateAction] = []
+    rejected: list[str] = []
+    for day_text, values in bars.items():
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            continue
+        if not isinstance(values, dict):
+            continue  # already refused as a bar
+        try:
+            amount = _decimal_text(values.get(DIVIDEND_KEY, "0"), DIVIDEND_KEY)
+            coefficient = _positive(values.get(SPLIT_COEFFICIENT_KEY, "1"), SPLIT_COEFFICIENT_KEY)
+            if amount < 0:
+                raise ValueError(f"{DIVIDEND_KEY} {amount} is negative")
+        except ValueError as error:
+            rejected.append(f"{day_text}: {error}")
+            continue
+        if amount > 0:
+            actions.append(CorporateAction(symbol, "dividend", day, amount))
+        if coefficient != 1:
+            actions.append(CorporateAction(symbol, "split", day, coefficient))
+    return DailySeries(
+        closes=series.closes,
+        rejected=series.rejected,
+        actions=ActionSeries(CorporateActions.of(actions), tuple(rejected)),
+    )
 
 
 class _ApiKeyTransport(httpx.BaseTransport):
@@ -200,8 +296,13 @@ class AlphaVantageSource:
         timeout_seconds: float,
         transport: httpx.BaseTransport | None = None,
         base_url: str = BASE_URL,
+        *,
+        premium: bool = False,
     ) -> None:
         self._api_key = api_key
+        self._premium = premium
+        # Free: SPLITS and DIVIDENDS; premium: the adjusted series carries both.
+        self.calls_per_look_up = 1 if premium else 2
         self._base_url = base_url
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0)),
@@ -218,9 +319,27 @@ class AlphaVantageSource:
             raise MarketDataUnavailable(symbol, reason) from None
 
     def daily_closes(self, symbol: str) -> DailySeries:
+        if self._premium:
+            return self._daily_adjusted(symbol)
         response = self._get(symbol, {"function": "TIME_SERIES_DAILY", "outputsize": "compact"})
         return parse_daily_closes(symbol, response.status_code, response.content, self._api_key)
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        response = self._get(symbol, {"function": "SPLITS"})
-        return parse_splits(symbol, response.status_code, response.content, self._api_key)
+    def corporate_actions(self, symbol: str) -> ActionSeries:
+        if self._premium:
+            return self._daily_adjusted(symbol).actions or ActionSeries(CorporateActions())
+        splits = self._get(symbol, {"function": "SPLITS"})
+        split_series = parse_splits(symbol, splits.status_code, splits.content, self._api_key)
+        dividends = self._get(symbol, {"function": "DIVIDENDS"})
+        dividend_series = parse_dividends(
+            symbol, dividends.status_code, dividends.content, self._api_key
+        )
+        return ActionSeries(
+            split_series.actions.merged(dividend_series.actions),
+            split_series.rejected + dividend_series.rejected,
+        )
+
+    def _daily_adjusted(self, symbol: str) -> DailySeries:
+        response = self._get(
+            symbol, {"function": "TIME_SERIES_DAILY_ADJUSTED", "outputsize": "compact"}
+        )
+        return parse_daily_adjusted(symbol, response.status_code, response.content, self._api_key)

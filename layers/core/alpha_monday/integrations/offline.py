@@ -1,7 +1,11 @@
 """Offline stand-ins for local runs without API keys: never real prices, never on Lambda.
 
 - SyntheticMarket: a deterministic random walk per symbol over real NYSE sessions,
-  served like Alpha Vantage's compact series (the latest 100 published sessions).
+  served like Alpha Vantage's compact series (the latest 100 published sessions), with
+  deterministic corporate actions: quarterly dividends of the usual payers and SPY's (on
+  the third Friday of March, June, September and December), and a 20:1, a 3:2, a 1:10
+  reverse split and a spin-off factor on known dates; the closes are unadjusted, as the
+  provider's are.
 - ScriptedPicker: deterministic picks from a fixed universe, seeded by the run date.
 """
 
@@ -18,12 +22,13 @@ from functools import cache
 
 from alpha_monday.config import running_on_lambda
 from alpha_monday.domain.calendar import is_session, market_date, market_instant_utc
+from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.errors import (
     ConfigurationError,
     MarketDataUnknownSymbol,
     PickerInvalidOutput,
 )
-from alpha_monday.domain.market_data import DailySeries
+from alpha_monday.domain.market_data import ActionSeries, DailySeries
 from alpha_monday.domain.picks import (
     PICKS_PER_BATCH,
     PROMPT_VERSION,
@@ -34,7 +39,6 @@ from alpha_monday.domain.picks import (
     ProposedPicks,
     TickerCheck,
 )
-from alpha_monday.domain.splits import Split
 
 # Each ticker's rough price level and annual volatility, so offline runs look like a market.
 PROFILES: dict[str, tuple[float, float]] = {
@@ -60,6 +64,31 @@ MEAN_REVERSION = 0.01
 OFFLINE_MODEL = "offline-scripted-picker"
 OFFLINE_SOURCE_ID = "offline_synthetic"
 
+# Splits on known dates, inside fortnights the tests record (tests/golden) and
+# `run-week --date` can replay: the scripted picker picks these tickers on those Mondays.
+SCHEDULED_SPLITS: tuple[CorporateAction, ...] = (
+    CorporateAction("TSLA", "split", date(2026, 6, 3), Decimal(20)),
+    CorporateAction("PG", "split", date(2026, 6, 9), Decimal("1.0460")),  # a spin-off
+    CorporateAction("NVDA", "split", date(2025, 11, 26), Decimal("1.5")),
+    CorporateAction("T", "split", date(2026, 3, 4), Decimal("0.1")),  # 1:10 reverse
+)
+# Quarterly cash dividends per share: (amount, month of the quarter 1-3, day of the month);
+# the ex-date is the first session from that day. UNH's falls on a SELL of 2026-06-01's
+# fortnight, XOM's on one of 2025-11-24's. SPY's is on the quarter's third Friday.
+DIVIDEND_PAYERS: dict[str, tuple[str, int, int]] = {
+    "AAPL": ("0.26", 2, 10), "ABBV": ("1.64", 1, 15), "BAC": ("0.26", 3, 6),
+    "CSCO": ("0.41", 1, 3), "CVX": ("1.71", 2, 18), "HD": ("2.30", 3, 4),
+    "JNJ": ("1.30", 2, 24), "JPM": ("1.40", 1, 6), "KO": ("0.51", 3, 13),
+    "MRK": ("0.81", 3, 15), "MSFT": ("0.83", 2, 20), "PEP": ("1.42", 3, 6),
+    "PFE": ("0.43", 2, 7), "PG": ("1.06", 1, 21), "T": ("0.28", 1, 9),
+    "UNH": ("2.21", 3, 8), "XOM": ("0.99", 2, 25),
+}  # fmt: skip
+BENCHMARK_DIVIDEND = "1.75"
+QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
+# Dividends are listed once declared, weeks before their ex-date; splits here only once
+# effective, so a small one (the spin-off factor) is found by the completion audit.
+DECLARED_AHEAD = timedelta(days=21)
+
 
 def _refuse_on_lambda(what: str) -> None:
     if running_on_lambda():
@@ -76,18 +105,65 @@ def _sessions_through(last_day: date) -> tuple[date, ...]:
     return tuple(day for day in days if is_session(day))
 
 
+def _next_session(day: date) -> date:
+    while not is_session(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _third_friday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
+
+
+def _ex_dates(symbol: str, year: int) -> list[tuple[date, Decimal]]:
+    if symbol == BENCHMARK:
+        amount = Decimal(BENCHMARK_DIVIDEND)
+        return [(_third_friday(year, first + 2), amount) for first in QUARTER_FIRST_MONTHS]
+    if symbol not in DIVIDEND_PAYERS:
+        return []
+    text, month, day = DIVIDEND_PAYERS[symbol]
+    return [
+        (_next_session(date(year, first + month - 1, day)), Decimal(text))
+        for first in QUARTER_FIRST_MONTHS
+    ]
+
+
+@cache
+def _actions(symbol: str, splits_through: date, dividends_through: date) -> CorporateActions:
+    """The synthetic market's actions of `symbol` (deterministic)."""
+    actions = [
+        a for a in SCHEDULED_SPLITS if a.symbol == symbol and a.action_date <= splits_through
+    ]
+    for year in range(WALK_START.year, dividends_through.year + 1):
+        actions.extend(
+            CorporateAction(symbol, "dividend", ex_date, amount)
+            for ex_date, amount in _ex_dates(symbol, year)
+            if WALK_START < ex_date <= dividends_through
+        )
+    return CorporateActions.of(actions)
+
+
 @cache
 def _walk(symbol: str, last_day: date) -> dict[date, Decimal]:
-    """A mean-reverting log-price walk around the ticker's level, at its daily volatility."""
+    """A mean-reverting log-price walk around the ticker's level, at its daily volatility,
+    as unadjusted closes: a split divides the close by its factor, an ex-dividend day
+    drops it by the dividend."""
     level, annual_volatility = PROFILES.get(symbol, BENCHMARK_PROFILE)
     rng = random.Random(_seed("walk", symbol))  # noqa: S311 - synthetic prices, not crypto
     daily_volatility = annual_volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
     anchor = math.log(level)
     log_price = anchor + rng.gauss(0.0, 0.1)
+    actions = _actions(symbol, last_day, last_day)
     closes = {}
     for day in _sessions_through(last_day):
         log_price += MEAN_REVERSION * (anchor - log_price) + rng.gauss(0.0, daily_volatility)
-        closes[day] = Decimal(f"{math.exp(log_price):.4f}")
+        shares = float(actions.split_factor(WALK_START, day))
+        for action in actions.between(day - timedelta(days=1), day):
+            if action.kind == "dividend":
+                # The price (in the walk's original shares) drops by what is paid out.
+                log_price = math.log(math.exp(log_price) - float(action.value) * shares)
+        closes[day] = Decimal(f"{math.exp(log_price) / shares:.4f}")
     return closes
 
 
@@ -97,6 +173,7 @@ class SyntheticMarket:
     name = "the synthetic offline market"
     source_id = OFFLINE_SOURCE_ID
     offline = True
+    calls_per_look_up = 2
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         _refuse_on_lambda("the synthetic market")
@@ -113,11 +190,13 @@ class SyntheticMarket:
         series = _walk(symbol, published_through)
         return DailySeries(closes=dict(list(series.items())[-COMPACT_SESSIONS:]))
 
-    def splits(self, symbol: str) -> tuple[Split, ...]:
-        """The synthetic market never splits a share."""
+    def corporate_actions(self, symbol: str) -> ActionSeries:
+        """Every action up to the latest published session, and dividends declared for the
+        weeks ahead (as a real provider lists an announced ex-date)."""
         if symbol not in UNIVERSE and symbol != BENCHMARK:
             raise MarketDataUnknownSymbol(symbol, "not in the synthetic market's universe")
-        return ()
+        today = market_date(self._now())
+        return ActionSeries(_actions(symbol, today, today + DECLARED_AHEAD))
 
 
 class ScriptedPicker:

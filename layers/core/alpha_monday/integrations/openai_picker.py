@@ -74,11 +74,12 @@ SYSTEM_PROMPT = f"""You pick stocks for Alpha Monday, a public and honest experi
 Every Monday you choose exactly {PICKS_PER_BATCH} liquid, US-listed common stocks (NYSE or
 NASDAQ, large and actively traded). For each, say BUY if you expect it to beat the S&P 500
 ETF over the next two weeks, or SELL if you expect it to trail it, with one to three
-sentences of reasoning. A pick is scored against the benchmark either way: a BUY scores
-the stock's return minus the benchmark's, a SELL the benchmark's return minus the
-stock's, so a SELL is right whenever the stock does worse than the benchmark, even if
-both rise. Use the exchange ticker in capitals (e.g. AAPL, BRK.B). Never pick an ETF, a
-fund or the benchmark itself. Learn from your own track record."""
+sentences of reasoning. A pick is scored against the benchmark either way, on total
+returns (dividends included, splits adjusted): a BUY scores the stock's total return minus
+the benchmark's, a SELL the benchmark's minus the stock's (a short pays the dividends), so
+a SELL is right whenever the stock does worse than the benchmark, even if both rise.
+Use the exchange ticker in capitals (e.g. AAPL, BRK.B). Never pick an ETF, a fund or the
+benchmark itself. Learn from your own track record."""
 
 
 def render_prompt(request: PickRequest) -> str:
@@ -90,8 +91,8 @@ def render_prompt(request: PickRequest) -> str:
     ]
     if request.track_record:
         lines.append(
-            "Your track record (final score vs the benchmark, in percent; positive means the"
-            " call was right: a BUY beat the benchmark, a SELL trailed it):"
+            "Your track record (final score vs the benchmark on total returns, in percent;"
+            " positive means the call was right: a BUY beat the benchmark, a SELL trailed it):"
         )
         for batch in request.track_record:
             picks = ", ".join(

@@ -11,13 +11,16 @@ from functools import cache
 import psycopg
 
 from alpha_monday.config import MarketSettings, PickerSettings
+from alpha_monday.db.corporate_actions import PostgresActionCache
 from alpha_monday.db.prices import PostgresPriceCache
+from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.alpha_vantage import PROVIDER, AlphaVantageSource
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.rate_limit import CallLimiter
+from alpha_monday.observability import logger
 
 BANNER = "=" * 78
 
@@ -64,6 +67,16 @@ def build_market_data(
         limiter,
         now=now,
         final_margin=settings.final_close_margin,
+        action_cache=PostgresActionCache(connection),
+        on_look_up_failed=_look_up_failed,
+    )
+
+
+def _look_up_failed(symbol: str, error: MarketDataError) -> None:
+    # The move stays held (healable) and the next day looks again: a warning, not a failure.
+    logger.warning(
+        "corporate actions unavailable",
+        extra={"ticker": symbol, "error": type(error).__name__, "reason": error.reason},
     )
 
 
@@ -75,6 +88,7 @@ def _configured_source(settings: MarketSettings, now: Callable[[], datetime]) ->
         settings.alpha_vantage_api_key.reveal(),
         settings.alpha_vantage_timeout_seconds,
         base_url=settings.alpha_vantage_base_url,
+        premium=settings.alpha_vantage_premium,
     )
 
 

@@ -22,8 +22,9 @@ from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.calendar import closed_reason
 from alpha_monday.domain.errors import CloseMissingRefused
-from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.market_data import MarketData, SessionCloses
 from alpha_monday.domain.model import BatchDetail, CheckpointStatus
+from alpha_monday.domain.moves import MoveRule
 from alpha_monday.domain.schedule import check_checkpoint_slot
 from alpha_monday.domain.scoring import DayScore
 from alpha_monday.domain.skip_reasons import is_healable
@@ -104,24 +105,28 @@ def _record_missing_close(
 
 
 def _compute(
-    conn: psycopg.Connection, task: CheckpointTask, detail: BatchDetail, market: MarketData
-) -> CheckpointResult:
+    conn: psycopg.Connection,
+    task: CheckpointTask,
+    detail: BatchDetail,
+    market: MarketData,
+    rule: MoveRule,
+) -> tuple[CheckpointResult, SessionCloses]:
     symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
     session = market.session_closes(symbols, task.checkpoint_date)
-    score, stored = score_and_store(conn, detail, session, market)
+    score, stored = score_and_store(conn, detail, session, market, rule)
     if score.skip_reason is not None and not stored:
         # A rerun that cannot score a computed day: the day stands as it was published.
-        return _as_stored(task, detail)
+        return _as_stored(task, detail), session
     if score.skip_reason is not None:
-        # The benchmark itself is missing or jumped: a trading day without returns.
-        return _skipped(task, score.skip_reason, market_open=True)
+        # The benchmark itself is missing or its move is unexplained: no returns today.
+        return _skipped(task, score.skip_reason, market_open=True), session
     picks, left_out = pick_returns_out(score)
     count(CHECKPOINTS_COMPUTED)
     count(PICKS_LEFT_OUT, len(left_out))
     logger.info(
         "checkpoint computed", extra={"benchmark_return_pct": str(score.benchmark_return_pct)}
     )
-    return _result(
+    result = _result(
         task,
         "computed",
         benchmark_close=score.benchmark_close,
@@ -129,6 +134,7 @@ def _compute(
         picks=picks,
         picks_left_out=left_out,
     )
+    return result, session
 
 
 def _as_stored(task: CheckpointTask, detail: BatchDetail) -> CheckpointResult:
@@ -154,13 +160,24 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
     detail = get_batch_detail(conn, task.batch_id)
     check_checkpoint_slot(detail.batch.run_date, task.checkpoint_index, task.checkpoint_date)
     closed = closed_reason(task.checkpoint_date)
+    rule = deps.market_settings.move_rule
+    later = None
     if task.close_missing is not None:
         result = _record_missing_close(conn, task, detail, task.close_missing, closed)
     elif closed is not None:
         # No session, no market data call.
         result = _skip(conn, task, detail, closed)
     else:
-        result = _compute(conn, task, detail, deps.market)
-    healed = heal_days(conn, detail, deps.market, task.checkpoint_date, may_fetch=False)
+        result, later = _compute(conn, task, detail, deps.market, rule)
+    # Today's closes decide the moves held back on earlier days (no extra call).
+    healed = heal_days(
+        conn,
+        get_batch_detail(conn, task.batch_id),
+        deps.market,
+        rule,
+        task.checkpoint_date,
+        later=later,
+        may_fetch=False,
+    )
     count(DAYS_HEALED, len(healed))
     return result.model_copy(update={"healed_dates": healed})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import psycopg
+
 from alpha_monday.business_metrics import DAYS_HEALED, count
 from alpha_monday.db.batches import batch_id_for_execution, get_batch_detail, set_batch_status
 from alpha_monday.domain.errors import BatchIncomplete, MarketDataKeyRefused
@@ -23,7 +25,7 @@ from alpha_monday.workflow.models import (
     MarkBatchFailedResult,
     MarkBatchFailedTask,
 )
-from alpha_monday.workflow.recording import heal_days, stored_pick_returns
+from alpha_monday.workflow.recording import heal_days, rescore_days, stored_pick_returns
 
 
 def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteBatchResult:
@@ -34,13 +36,7 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
     detail = get_batch_detail(conn, task.batch_id)
     healed: list[date] = []
     if detail.batch.status == "active":
-        healed = heal_days(
-            conn,
-            detail,
-            deps.market,
-            detail.batch.run_date + timedelta(days=CHECKPOINT_COUNT),
-            may_fetch=True,
-        )
+        healed = _audit_and_heal(conn, detail, deps)
         detail = get_batch_detail(conn, task.batch_id)
         count(DAYS_HEALED, len(healed))
     _refuse_unless_complete(detail)
@@ -60,6 +56,43 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
         final_checkpoint_date=final.checkpoint_date if final else None,
         benchmark_return_pct=final.benchmark_return_pct if final else None,
         picks=stored_pick_returns(detail, final) if final else [],
+    )
+
+
+def _audit_and_heal(
+    conn: psycopg.Connection, detail: BatchDetail, deps: StepDependencies
+) -> list[date]:
+    """The completion audit: each symbol's corporate actions looked up once more, every
+    stored day rescored with them (an event keeps what changed), then the days a fetch can
+    still fill in healed. Held moves are decided by the fortnight's last computed session."""
+    market, rule = deps.market, deps.market_settings.move_rule
+    symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
+    for symbol in symbols:
+        market.look_up(symbol)
+    run_date = detail.batch.run_date
+    computed = sorted(
+        c.checkpoint_date
+        for c in detail.checkpoints
+        if c.status == "computed" and c.checkpoint_date >= run_date
+    )
+    later = market.cached_session_closes(symbols, computed[-1]) if computed else None
+    rescore_days(
+        conn,
+        get_batch_detail(conn, detail.batch.id),
+        market,
+        rule,
+        computed,
+        later=later,
+        because="completion audit",
+    )
+    return heal_days(
+        conn,
+        get_batch_detail(conn, detail.batch.id),
+        market,
+        rule,
+        run_date + timedelta(days=CHECKPOINT_COUNT),
+        later=later,
+        may_fetch=True,
     )
 
 

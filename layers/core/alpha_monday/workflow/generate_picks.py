@@ -182,6 +182,10 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
     result = _ask_the_picker(deps, execution_name, run_date, request)
     tickers = [pick.ticker for pick in result.picks.picks]
     closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
+    for symbol in [*tickers, benchmark]:
+        # Dividends declared for the fortnight are counted from its first day (one shared
+        # look-up per symbol and day; a failed one is caught up on by later checkpoints).
+        deps.market.look_up(symbol)
     provenance: dict[str, Any] = {
         "model": result.model,
         "prompt_version": result.prompt_version,

@@ -1,104 +1,159 @@
-"""Stores what the domain decided about a day: a scored session, a skipped day, a healed one."""
+"""Stores what the domain decided about a day: a scored session, a skipped day, a healed or
+rescored one. A published value that changes leaves an event with the old and new values."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from typing import Any
 
 import psycopg
 
+from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
 from alpha_monday.domain.model import BatchDetail, Checkpoint, PickSkip
-from alpha_monday.domain.scoring import DayScore, SplitConfirmer, score_day
-from alpha_monday.domain.splits import Split, confirming_split
+from alpha_monday.domain.moves import MoveRule
+from alpha_monday.domain.scoring import DayScore, score_day
 from alpha_monday.observability import logger
 from alpha_monday.workflow.models import PickLeftOutSummary, PickReturn
 
 
-def split_confirmer(market: MarketData) -> SplitConfirmer:
-    """Asks the source's split history, once per jump seen (never when nothing jumped)."""
-
-    def confirm(ticker: str, after: date, through: date, factor: Decimal) -> Split | None:
-        try:
-            history = market.splits(ticker)
-        except MarketDataError as error:
-            logger.warning(
-                "split history unavailable", extra={"ticker": ticker, "error": error.reason}
-            )
-            return None
-        return confirming_split(history, after, through, factor)
-
-    return confirm
+def _published(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "benchmark_return_pct": str(checkpoint.benchmark_return_pct),
+        "picks": {
+            m.ticker: [str(m.absolute_return_pct), str(m.vs_benchmark_pct)]
+            for m in checkpoint.metrics
+        },
+        "left_out": {s.ticker: s.reason for s in checkpoint.skipped_picks},
+    }
 
 
-def store_score(conn: psycopg.Connection, detail: BatchDetail, score: DayScore) -> bool:
+def _scored(score: DayScore) -> dict[str, Any]:
+    return {
+        "benchmark_return_pct": str(score.benchmark_return_pct),
+        "picks": {
+            s.ticker: [str(s.absolute_return_pct), str(s.vs_benchmark_pct)] for s in score.scores
+        },
+        "left_out": {s.ticker: s.reason for s in score.left_out},
+    }
+
+
+def _newly_counted(detail: BatchDetail, score: DayScore) -> list[str]:
+    known = {(a.symbol, a.kind, a.action_date) for a in detail.corporate_actions}
+    return [
+        f"counts the {a.kind} of {a.symbol} on {a.action_date} ({a.value})"
+        for a in score.applied
+        if (a.symbol, a.kind, a.action_date) not in known
+    ]
+
+
+def store_score(
+    conn: psycopg.Connection, detail: BatchDetail, score: DayScore, *, because: str = ""
+) -> bool:
     """The day's rows and the events that explain them, together or not at all.
 
-    False when nothing was stored: the day is computed already and this score skips it
-    (a computed day is never downgraded).
+    A computed day whose published values change is rescored: an event keeps the old and
+    the new values, and the day says why. False when nothing was stored: the day is
+    computed already and this score skips it (a computed day is never downgraded).
     """
+    batch_id = detail.batch.id
+    day = score.trading_date.isoformat()
+    previous = next(
+        (c for c in detail.checkpoints if c.checkpoint_date == score.trading_date), None
+    )
+    rescored_because = None
+    if previous is not None and previous.status == "computed" and score.skip_reason is None:
+        old, new = _published(previous), _scored(score)
+        if old != new:
+            why = "; ".join([*score.decisions, *_newly_counted(detail, score)]) or "recomputed"
+            rescored_because = f"{because}: {why}" if because else why
     with conn.transaction():
-        if record_checkpoint(conn, detail.batch.id, score) is None:
+        if record_checkpoint(conn, batch_id, score, rescored_because=rescored_because) is None:
             return False
+        if rescored_because is not None:
+            append_event(
+                conn,
+                batch_id,
+                "checkpoint_rescored",
+                {"checkpoint_date": day, "because": rescored_because, "old": old, "new": new},
+            )
+            logger.info("checkpoint rescored", extra={"day": day, "because": rescored_because})
         if score.skip_reason is not None:
             append_event(
                 conn,
-                detail.batch.id,
+                batch_id,
                 "checkpoint_skipped",
-                {"checkpoint_date": score.trading_date.isoformat(), "reason": score.skip_reason},
+                {"checkpoint_date": day, "reason": score.skip_reason},
             )
-        for new in score.new_splits:
+        if previous is not None and previous.status == "skipped" and score.skip_reason is None:
             append_event(
                 conn,
-                detail.batch.id,
-                "split_applied",
+                batch_id,
+                "checkpoint_healed",
+                {"checkpoint_date": day, "previous_reason": previous.skip_reason},
+            )
+        counted = {(a.symbol, a.kind, a.action_date) for a in detail.corporate_actions}
+        for action in score.applied:
+            if (action.symbol, action.kind, action.action_date) in counted:
+                continue
+            append_event(
+                conn,
+                batch_id,
+                "corporate_action_counted",
                 {
-                    "ticker": new.ticker,
-                    "checkpoint_date": score.trading_date.isoformat(),
-                    "effective_date": new.split.effective_date.isoformat(),
-                    "split_factor": str(new.split.factor),
+                    "symbol": action.symbol,
+                    "kind": action.kind,
+                    "action_date": action.action_date.isoformat(),
+                    "value": str(action.value),
+                    "checkpoint_date": day,
                 },
             )
+        stored_reasons = {s.ticker: s.reason for s in previous.skipped_picks} if previous else {}
         for left_out in score.left_out:
-            append_event(
-                conn,
-                detail.batch.id,
-                "pick_skipped",
-                {
-                    "ticker": left_out.ticker,
-                    "checkpoint_date": score.trading_date.isoformat(),
-                    "reason": left_out.reason,
-                },
-            )
+            if stored_reasons.get(left_out.ticker) != left_out.reason:
+                append_event(
+                    conn,
+                    batch_id,
+                    "pick_skipped",
+                    {"ticker": left_out.ticker, "checkpoint_date": day, "reason": left_out.reason},
+                )
     return True
 
 
 def score_and_store(
-    conn: psycopg.Connection, detail: BatchDetail, session: SessionCloses, market: MarketData
+    conn: psycopg.Connection,
+    detail: BatchDetail,
+    session: SessionCloses,
+    market: MarketData,
+    rule: MoveRule,
 ) -> tuple[DayScore, bool]:
     """The day's score, and whether it was stored (see `store_score`)."""
-    score = score_day(detail, session, split_confirmer(market))
+    score = score_day(detail, session, market, rule)
     return score, store_score(conn, detail, score)
 
 
-def heal_days(
+def rescore_days(
     conn: psycopg.Connection,
     detail: BatchDetail,
     market: MarketData,
-    before: date,
+    rule: MoveRule,
+    days: Iterable[date],
     *,
-    may_fetch: bool,
+    later: SessionCloses | None,
+    may_fetch: bool = False,
+    because: str = "",
 ) -> list[date]:
-    """Fill in days skipped for a provider reason, from the cache (or, if `may_fetch`, the
-    source); returns the days healed. A day the cache cannot complete stays as it was."""
-    symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
+    """Score stored days again, oldest first, from the cache (or, if `may_fetch`, the
+    source), with `later` to decide held moves; returns the days healed (skipped before,
+    computed now). A day that cannot be completed stays as it was."""
     healed = []
-    for day in skip_reasons.days_to_heal(detail.checkpoints, detail.batch.run_date, before):
+    for day in sorted(days):
+        symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
         if may_fetch:
             try:
                 session = market.session_closes(symbols, day)
@@ -109,26 +164,35 @@ def heal_days(
             session = market.cached_session_closes(symbols, day)
         if set(symbols) - set(session.closes) - set(session.unknown):
             continue
-        score = score_day(detail, session, split_confirmer(market))
-        if score.skip_reason is not None:
+        score = score_day(detail, session, market, rule, later=later)
+        previous = next(c for c in detail.checkpoints if c.checkpoint_date == day)
+        if score.skip_reason is not None and previous.status == "skipped":
+            if score.skip_reason != previous.skip_reason and not skip_reasons.is_healable(
+                score.skip_reason
+            ):
+                store_score(conn, detail, score, because=because)  # decided for good
             continue
-        with conn.transaction():
-            store_score(conn, detail, score)
-            append_event(
-                conn,
-                detail.batch.id,
-                "checkpoint_healed",
-                {
-                    "checkpoint_date": day.isoformat(),
-                    "previous_reason": next(
-                        c.skip_reason for c in detail.checkpoints if c.checkpoint_date == day
-                    ),
-                },
-            )
-        healed.append(day)
+        if store_score(conn, detail, score, because=because) and previous.status == "skipped":
+            healed.append(day)
+        detail = get_batch_detail(conn, detail.batch.id)
     if healed:
         logger.info("days healed", extra={"healed": [day.isoformat() for day in healed]})
     return healed
+
+
+def heal_days(
+    conn: psycopg.Connection,
+    detail: BatchDetail,
+    market: MarketData,
+    rule: MoveRule,
+    before: date,
+    *,
+    later: SessionCloses | None,
+    may_fetch: bool,
+) -> list[date]:
+    """Fill in the days a later run can fix (see `skip_reasons.days_to_heal`)."""
+    days = skip_reasons.days_to_heal(detail.checkpoints, detail.batch.run_date, before)
+    return rescore_days(conn, detail, market, rule, days, later=later, may_fetch=may_fetch)
 
 
 def stored_pick_returns(detail: BatchDetail, checkpoint: Checkpoint) -> list[PickReturn]:
