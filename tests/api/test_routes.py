@@ -291,7 +291,7 @@ def test_a_pick_left_out_and_the_counted_actions_show_in_the_detail(
     from alpha_monday.domain.corporate_actions import CorporateAction
 
     (detail,) = seed_batches(conn, 1, checkpoints_each=0)
-    aapl, _, nvda = detail.picks
+    _, _, nvda = detail.picks
     day = computed_checkpoint(detail, FIRST_MONDAY)
     record_checkpoint(
         conn,

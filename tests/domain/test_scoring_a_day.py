@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.domain.memory import ActionHistory, batch, computed, day, pick, score
+from tests.domain.memory import ActionHistory, batch, computed, day, pick, score, skipped
 
 AAPL = pick("AAPL", "BUY", "200.00")
 MSFT = pick("MSFT", "SELL", "400.00")
@@ -201,3 +201,22 @@ def test_a_day_scored_again_never_unpublishes_a_pick_whose_move_was_decided() ->
     # Then AAPL stays published with the same value
     assert _returns(again)["AAPL"][0] == Decimal("-30.000000")
     assert again.left_out == ()
+
+
+def test_a_benchmark_outlier_voids_its_day_for_good_and_keeps_no_close() -> None:
+    # Given SPY's close of day 2 was held (it halved); day 3 is back at 501
+    held = skipped(day(2), "unconfirmed move: SPY (...)").model_copy(
+        update={"benchmark_price": Decimal("250.00")}
+    )
+    detail = batch(PICKS, "500.00", held)
+    again = score(
+        detail,
+        day(2),
+        {**FLAT, "SPY": "250.00", "AAPL": "200"},
+        later=(day(3), {**FLAT, "AAPL": "200", "SPY": "501"}),
+    )
+    today = score(detail, day(3), {**FLAT, "SPY": "501.00", "AAPL": "200"})
+    assert again.skip_reason is not None
+    assert again.skip_reason.startswith("outlier: SPY")
+    assert again.benchmark_close is None
+    assert today.benchmark_return_pct == Decimal("0.200000")

@@ -27,7 +27,7 @@ from alpha_monday.domain.market_data import MarketData
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from alpha_monday.integrations.rate_limit import CallLimiter
 from tests.fake_alpha_vantage import INTRADAY_DISCOUNT, FakeAlphaVantage, serving
-from tests.fakes import daily_series_payload
+from tests.fakes import AV_KEY_REFUSED, daily_series_payload
 
 WEDNESDAY = date(2026, 11, 18)
 THURSDAY = date(2026, 11, 19)
@@ -334,20 +334,33 @@ def test_corporate_actions_are_looked_up_once_a_day_cached_and_shared(
     assert alpha_vantage.calls("SPLITS") == ["AAPL", "AAPL"]
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            {"Information": "our standard API rate limit is 25 requests per day."},
+            "MarketDataRateLimited",
+        ),
+        (AV_KEY_REFUSED, "MarketDataKeyRefused"),
+        ({}, "MarketDataUnavailable"),
+    ],
+)
 def test_a_failed_look_up_keeps_what_is_known_and_is_tried_again(
-    market: MarketFactory, alpha_vantage: FakeAlphaVantage, conn: psycopg.Connection
+    market: MarketFactory,
+    alpha_vantage: FakeAlphaVantage,
+    conn: psycopg.Connection,
+    body: dict[str, str],
+    error: str,
 ) -> None:
-    # Given the provider's rate-limit notice on the first answer
-    alpha_vantage.scripted["AAPL"] = [
-        json.dumps({"Information": "our standard API rate limit is 25 requests per day."}).encode()
-    ]
+    # Given a notice, the key refusal or an empty body as the SPLITS answer
+    alpha_vantage.scripted["AAPL"] = [json.dumps(body).encode()]
     failures: list[str] = []
     source = market(on_look_up_failed=lambda symbol, error: failures.append(type(error).__name__))
     # When AAPL is looked up, then again the same day
     assert source.look_up("AAPL").actions == ()
     source.look_up("AAPL")
     # Then the failure was reported, nothing cached, and the second look-up asked again
-    assert failures == ["MarketDataRateLimited"]
+    assert failures == [error]
     assert len(alpha_vantage.calls("SPLITS")) == 2
 
 

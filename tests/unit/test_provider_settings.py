@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import time
+from decimal import Decimal
 
 import pytest
 
@@ -71,6 +72,18 @@ def test_the_checkpoint_time_is_configurable_but_not_before_the_close_is_out() -
     )
     with pytest.raises(ConfigurationError, match="CHECKPOINT_LOCAL_TIME"):
         load_market_settings({"CHECKPOINT_LOCAL_TIME": "16:10"})
+
+
+def test_the_move_rule_is_configured_and_a_bad_ratio_or_bound_is_named() -> None:
+    # Given the bound and the ratio set as settings
+    rule = load_market_settings({"MOVE_BOUND": "0.4", "SPLIT_RATIOS": "20:1,3:2"}).move_rule
+    # Then they make the rule; the default set is the design's p:q <= 20
+    assert rule.bound == Decimal("0.4")
+    assert [str(r) for r in rule.ratios] == ["3/2", "20"]
+    assert len(load_market_settings({}).move_rule.ratios) > 100
+    for bad in ({"SPLIT_RATIOS": "20-1"}, {"MOVE_BOUND": "0"}, {"MOVE_BOUND": "lots"}):
+        with pytest.raises(ConfigurationError, match=next(iter(bad))):
+            load_market_settings(bad)
 
 
 def test_a_malformed_tunable_is_named() -> None:

@@ -18,8 +18,9 @@ from alpha_monday_local.sfn_runner import ExecutionReport, HistoryEvent
 
 TASK_STATES = ("GeneratePicks", "RecordCheckpoint", "RecordMissingClose", "CompleteBatch")
 LEGEND = (
-    "return: the position's own return since the baseline close (for a SELL, the stock's "
-    "fall: a short).\n"
+    "return: the position's own total return since the baseline close (dividends added, "
+    "splits adjusted;\n"
+    "        for a SELL, the stock's fall: a short, which pays the dividends).\n"
     "vs SPY: the call's score. BUY = stock return - SPY return; SELL = SPY return - stock "
     "return,\n"
     "        so a SELL is right (positive) whenever the stock does worse than SPY, even if "
@@ -146,7 +147,22 @@ def result_table(detail: BatchDetail) -> str:
         f"{batch.benchmark_symbol:<8}{'':<8}{batch.benchmark_initial_price:>12.2f}"
         f"{benchmark_close:>12}{pct(last.benchmark_return_pct if last else None):>10}"
     )
-    return "\n".join([*lines, "", LEGEND])
+    return "\n".join([*lines, *_actions_and_rescorings(detail), "", LEGEND])
+
+
+def _actions_and_rescorings(detail: BatchDetail) -> list[str]:
+    """The corporate actions counted and the days rescored: what explains the table."""
+    lines = [
+        f"counted: {a.symbol} {a.kind} {a.value} on {a.action_date} "
+        f"(from the {a.first_counted_on} checkpoint)"
+        for a in detail.corporate_actions
+    ]
+    lines.extend(
+        f"rescored {c.checkpoint_date}: {c.rescored_because}"
+        for c in detail.checkpoints
+        if c.rescored_because
+    )
+    return ["", *lines] if lines else []
 
 
 def execution_summary(report: ExecutionReport) -> str:

@@ -57,8 +57,8 @@ class SplitAdjustmentOut(ApiModel):
         examples=["2.0000"],
     )
     first_counted_on: date = Field(
-        description="the first checkpoint that counted it (a later one means the days "
-        "before were rescored)",
+        description="the first day whose returns count it (a day counting it only later "
+        "says so in its rescored_because)",
         examples=["2026-06-10"],
     )
 
@@ -74,7 +74,7 @@ class DividendOut(ApiModel):
         examples=["0.2600"],
     )
     first_counted_on: date = Field(
-        description="the first checkpoint that counted it", examples=["2026-06-08"]
+        description="the first day whose returns count it", examples=["2026-06-08"]
     )
 
 
@@ -85,7 +85,7 @@ class CorporateActionsOut(ApiModel):
     dividends: list[DividendOut] = Field(description="cash dividends counted during the fortnight")
 
 
-class PickOut(ApiModel):
+class _PickFields(ApiModel):
     id: UUID = Field(description="the pick's id", examples=[PICK_ID_EXAMPLE])
     ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
     action: domain.PickAction = Field(
@@ -102,12 +102,10 @@ class PickOut(ApiModel):
         "the provider sent it",
         examples=["187.4400"],
     )
-    split_adjustments: list[SplitAdjustmentOut] = Field(
-        description="splits counted during the fortnight (usually none)",
-    )
-    dividends: list[DividendOut] = Field(
-        description="cash dividends counted during the fortnight (its total return)"
-    )
+
+
+class PickOut(CorporateActionsOut, _PickFields):
+    """A pick of the model, with the splits and dividends its total return counts."""
 
 
 class PickMetricOut(ApiModel):

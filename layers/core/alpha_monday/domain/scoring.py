@@ -245,11 +245,13 @@ def score_day(
     benchmark_actions, judged = rules.judge(_benchmark_symbol(detail, benchmark_close, day))
     decisions = [judged.decision] if judged.decision else []
     if judged.problem is not None:
-        # The benchmark's move is unexplained: a trading day without returns.
+        # The benchmark's move is unexplained: a trading day without returns. A held close is
+        # kept for the next sessions to decide on; an outlier's is not.
+        pending = skip_reasons.reason_kind(judged.problem) == skip_reasons.UNCONFIRMED_MOVE
         return DayScore(
             day,
             skip_reason=judged.problem,
-            benchmark_close=benchmark_close,
+            benchmark_close=benchmark_close if pending else None,
             decisions=tuple(decisions),
         )
     r_benchmark = rules.total_return(

@@ -206,23 +206,22 @@ def _actions(
     return actions, rejected
 
 
-def parse_splits(symbol: str, status_code: int, content: bytes, api_key: str = "") -> ActionSeries:
-    """The splits of a SPLITS response (none when the list is empty)."""
-    payload = _payload(symbol, status_code, content, api_key)
-    actions, rejected = _actions(
-        symbol, payload.get("data"), "split", "effective_date", "split_factor"
-    )
-    return ActionSeries(CorporateActions.of(actions), tuple(rejected))
+# Each corporate-action endpoint's row fields: (the date, the value).
+ACTION_FIELDS: dict[ActionKind, tuple[str, str]] = {
+    "split": ("effective_date", "split_factor"),
+    "dividend": ("ex_dividend_date", "amount"),
+}
+ACTION_FUNCTIONS: dict[ActionKind, str] = {"split": "SPLITS", "dividend": "DIVIDENDS"}
 
 
-def parse_dividends(
-    symbol: str, status_code: int, content: bytes, api_key: str = ""
+def parse_corporate_actions(
+    kind: ActionKind, symbol: str, status_code: int, content: bytes, api_key: str = ""
 ) -> ActionSeries:
-    """The cash dividends of a DIVIDENDS response, by ex-date (none when the list is empty)."""
+    """The splits of a SPLITS response or the cash dividends of a DIVIDENDS response (none
+    when the list is empty), and the rows dropped (why)."""
     payload = _payload(symbol, status_code, content, api_key)
-    actions, rejected = _actions(
-        symbol, payload.get("data"), "dividend", "ex_dividend_date", "amount"
-    )
+    date_key, value_key = ACTION_FIELDS[kind]
+    actions, rejected = _actions(symbol, payload.get("data"), kind, date_key, value_key)
     return ActionSeries(CorporateActions.of(actions), tuple(rejected))
 
 
@@ -327,16 +326,15 @@ class AlphaVantageSource:
     def corporate_actions(self, symbol: str) -> ActionSeries:
         if self._premium:
             return self._daily_adjusted(symbol).actions or ActionSeries(CorporateActions())
-        splits = self._get(symbol, {"function": "SPLITS"})
-        split_series = parse_splits(symbol, splits.status_code, splits.content, self._api_key)
-        dividends = self._get(symbol, {"function": "DIVIDENDS"})
-        dividend_series = parse_dividends(
-            symbol, dividends.status_code, dividends.content, self._api_key
-        )
-        return ActionSeries(
-            split_series.actions.merged(dividend_series.actions),
-            split_series.rejected + dividend_series.rejected,
-        )
+        found = CorporateActions()
+        rejected: tuple[str, ...] = ()
+        for kind, function in ACTION_FUNCTIONS.items():
+            response = self._get(symbol, {"function": function})
+            series = parse_corporate_actions(
+                kind, symbol, response.status_code, response.content, self._api_key
+            )
+            found, rejected = found.merged(series.actions), rejected + series.rejected
+        return ActionSeries(found, rejected)
 
     def _daily_adjusted(self, symbol: str) -> DailySeries:
         response = self._get(

@@ -15,7 +15,7 @@ from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
-from alpha_monday.domain.model import BatchDetail, Checkpoint, PickSkip
+from alpha_monday.domain.model import AppliedAction, BatchDetail, Checkpoint, PickSkip
 from alpha_monday.domain.moves import MoveRule
 from alpha_monday.domain.scoring import DayScore, score_day
 from alpha_monday.observability import logger
@@ -43,8 +43,14 @@ def _scored(score: DayScore) -> dict[str, Any]:
     }
 
 
-def _newly_counted(detail: BatchDetail, score: DayScore) -> list[str]:
-    known = {(a.symbol, a.kind, a.action_date) for a in detail.corporate_actions}
+ActionKey = tuple[str, str, date]
+
+
+def _keys(actions: Iterable[AppliedAction]) -> frozenset[ActionKey]:
+    return frozenset((a.symbol, a.kind, a.action_date) for a in actions)
+
+
+def _newly_counted(known: frozenset[ActionKey], score: DayScore) -> list[str]:
     return [
         f"counts the {a.kind} of {a.symbol} on {a.action_date} ({a.value})"
         for a in score.applied
@@ -53,14 +59,21 @@ def _newly_counted(detail: BatchDetail, score: DayScore) -> list[str]:
 
 
 def store_score(
-    conn: psycopg.Connection, detail: BatchDetail, score: DayScore, *, because: str = ""
+    conn: psycopg.Connection,
+    detail: BatchDetail,
+    score: DayScore,
+    *,
+    because: str = "",
+    known_before: frozenset[ActionKey] | None = None,
 ) -> bool:
     """The day's rows and the events that explain them, together or not at all.
 
     A computed day whose published values change is rescored: an event keeps the old and
-    the new values, and the day says why. False when nothing was stored: the day is
-    computed already and this score skips it (a computed day is never downgraded).
+    the new values, and the day says why (the decisions, and the actions not counted in
+    `known_before`: by default, before this day was scored). False when nothing was stored:
+    the day is computed already and this score skips it (a computed day is never downgraded).
     """
+    counted = _keys(detail.corporate_actions)
     batch_id = detail.batch.id
     day = score.trading_date.isoformat()
     previous = next(
@@ -70,7 +83,8 @@ def store_score(
     if previous is not None and previous.status == "computed" and score.skip_reason is None:
         old, new = _published(previous), _scored(score)
         if old != new:
-            why = "; ".join([*score.decisions, *_newly_counted(detail, score)]) or "recomputed"
+            known = counted if known_before is None else known_before
+            why = "; ".join([*score.decisions, *_newly_counted(known, score)]) or "recomputed"
             rescored_because = f"{because}: {why}" if because else why
     with conn.transaction():
         if record_checkpoint(conn, batch_id, score, rescored_because=rescored_because) is None:
@@ -97,7 +111,6 @@ def store_score(
                 "checkpoint_healed",
                 {"checkpoint_date": day, "previous_reason": previous.skip_reason},
             )
-        counted = {(a.symbol, a.kind, a.action_date) for a in detail.corporate_actions}
         for action in score.applied:
             if (action.symbol, action.kind, action.action_date) in counted:
                 continue
@@ -152,6 +165,7 @@ def rescore_days(
     source), with `later` to decide held moves; returns the days healed (skipped before,
     computed now). A day that cannot be completed stays as it was."""
     healed = []
+    known_before = _keys(detail.corporate_actions)
     for day in sorted(days):
         symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
         if may_fetch:
@@ -170,9 +184,10 @@ def rescore_days(
             if score.skip_reason != previous.skip_reason and not skip_reasons.is_healable(
                 score.skip_reason
             ):
-                store_score(conn, detail, score, because=because)  # decided for good
+                store_score(conn, detail, score, because=because, known_before=known_before)
             continue
-        if store_score(conn, detail, score, because=because) and previous.status == "skipped":
+        stored = store_score(conn, detail, score, because=because, known_before=known_before)
+        if stored and previous.status == "skipped":
             healed.append(day)
         detail = get_batch_detail(conn, detail.batch.id)
     if healed:
