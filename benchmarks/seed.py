@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -42,6 +42,7 @@ def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
                 baseline_date=run_date - timedelta(days=3),
                 model="gpt-4o-mini",
                 origin="live",
+                committed_at=datetime.combine(run_date, time(12, 0), tzinfo=UTC),
                 picks=tuple(
                     NewPick(ticker=t, action=a, reasoning="benchmark", initial_price=Decimal("100"))
                     for t, a in (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -42,6 +42,8 @@ def new_batch(
         model=model,
         origin=origin,
         prompt_version="test-prompt-1",
+        # Committed at 08:00 New York on the Monday, before the open.
+        committed_at=datetime.combine(run_date, time(12, 0), tzinfo=UTC),
         picks=tuple(
             NewPick(
                 ticker=ticker,

@@ -25,6 +25,7 @@ EXPECTED_ORDER = [
     "0014_batch_origin",
     "0015_corporate_actions",
     "0016_total_returns",
+    "0017_commitment",
 ]
 
 

@@ -17,6 +17,8 @@ EXPECTED_COLUMNS = {
         "execution_name": ("text", "YES"),
         "origin": ("text", "NO"),
         "prompt_version": ("text", "YES"),
+        "commitment_sha256": ("text", "YES"),
+        "committed_at": ("timestamp with time zone", "YES"),
     },
     "picks": {
         "id": ("uuid", "NO"),

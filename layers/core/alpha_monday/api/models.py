@@ -220,6 +220,18 @@ class BatchOut(ApiModel):
         description="the benchmark's baseline close, exactly as the provider sent it",
         examples=["651.8800"],
     )
+    commitment_sha256: str | None = Field(
+        description="the SHA-256 (hex) of the canonical JSON of what was committed: run_date, "
+        "model, prompt_version, committed_at and the picks' ticker, action and reasoning "
+        "(docs/commitment.md has the form and a worked example); recompute it from this "
+        "batch's detail to check that nothing was changed afterwards. Null for batches "
+        "stored before commitments existed",
+        examples=["5d0c8e0f4c8e3e1b1c1f6a2f0e9a7b3c4d5e6f708192a3b4c5d6e7f8091a2b3c"],
+    )
+    committed_at: datetime | None = Field(
+        description="when the picks were committed (UTC, to the second), as hashed",
+        examples=["2026-06-01T12:00:03Z"],
+    )
 
 
 class BatchDetailOut(BatchOut):

@@ -13,6 +13,7 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from alpha_monday.db.events import append_event
+from alpha_monday.domain.commitment import canonical_commitment, commitment_sha256, commitment_time
 from alpha_monday.domain.errors import BatchAlreadyExists, BatchNotFound
 from alpha_monday.domain.model import (
     AppliedAction,
@@ -28,7 +29,7 @@ from alpha_monday.domain.model import (
 
 _BATCH_COLUMNS = (
     "b.id, b.created_at, b.run_date, b.benchmark_symbol, b.benchmark_initial_price, "
-    "b.status, b.model, b.origin, b.prompt_version"
+    "b.status, b.model, b.origin, b.prompt_version, b.commitment_sha256, b.committed_at"
 )
 _PICK_COLUMNS = (
     "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, p.initial_price"
@@ -96,6 +97,7 @@ SELECT json_build_object(
         'benchmark_initial_price', b.benchmark_initial_price::text,
         'status', b.status, 'model', b.model, 'origin', b.origin,
         'prompt_version', b.prompt_version,
+        'commitment_sha256', b.commitment_sha256, 'committed_at', b.committed_at,
         'picks', (
             SELECT COALESCE(json_agg(json_build_object(
                 'id', p.id, 'ticker', p.ticker, 'action', p.action) ORDER BY p.ticker), '[]')
@@ -288,12 +290,24 @@ def create_batch(
     already present raises BatchAlreadyExists and leaves that batch as it was.
     """
     batch_id = uuid4()
+    committed_at = commitment_time(new_batch.committed_at)
+    # Computed with the rows it commits, in their transaction: the hash is of what is stored.
+    commitment = commitment_sha256(
+        canonical_commitment(
+            run_date=new_batch.run_date,
+            model=new_batch.model,
+            prompt_version=new_batch.prompt_version,
+            committed_at=committed_at,
+            picks=new_batch.picks,
+        )
+    )
     try:
         with conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO batches (id, execution_name, run_date, benchmark_symbol,"
-                " benchmark_initial_price, status, model, origin, prompt_version)"
-                " VALUES (%s, %s, %s, %s, %s, 'active', %s, %s, %s)",
+                " benchmark_initial_price, status, model, origin, prompt_version,"
+                " commitment_sha256, committed_at)"
+                " VALUES (%s, %s, %s, %s, %s, 'active', %s, %s, %s, %s, %s)",
                 (
                     batch_id,
                     new_batch.execution_name,
@@ -303,6 +317,8 @@ def create_batch(
                     new_batch.model,
                     new_batch.origin,
                     new_batch.prompt_version,
+                    commitment,
+                    committed_at,
                 ),
             )
             cursor.executemany(

@@ -34,6 +34,9 @@ class Batch(Row):
     model: str | None
     origin: BatchOrigin
     prompt_version: str | None
+    # The SHA-256 of what was committed (docs/commitment.md); None before migration 0017.
+    commitment_sha256: str | None = None
+    committed_at: datetime | None = None
 
 
 class AppliedAction(Row):
@@ -141,6 +144,7 @@ class NewBatch(Row):
     model: str | None
     origin: BatchOrigin
     prompt_version: str | None = None
+    committed_at: datetime
     picks: tuple[NewPick, ...]
 
 

@@ -206,6 +206,7 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
             model=result.model,
             origin=batch_origin(offline=offline, committed_at=deps.now(), run_date=run_date),
             prompt_version=result.prompt_version,
+            committed_at=deps.now(),
             picks=tuple(
                 NewPick(
                     ticker=pick.ticker,
