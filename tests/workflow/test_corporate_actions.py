@@ -183,3 +183,21 @@ def test_a_1e_8_close_is_held_then_an_outlier_for_good(
     assert len(published) == 9
     types = [e.event_type for e in list_events(conn, detail.batch.id)]
     assert "checkpoint_rescored" in types
+
+
+def test_the_benchmarks_quarterly_dividend_enters_every_score_of_its_fortnight(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given the offline fortnight of 2026-09-14: SPY goes ex-dividend 1.75 on the 18th
+    detail = _completed(run_weekly, conn, date(2026, 9, 14))
+    assert ("SPY", "dividend", date(2026, 9, 18), Decimal("1.75")) in {
+        (a.symbol, a.kind, a.action_date, a.value) for a in detail.corporate_actions
+    }
+    # Then SPY's return counts it from that day, and every pick's vs-SPY score with it
+    for checkpoint in detail.checkpoints:
+        if checkpoint.benchmark_return_pct is None or checkpoint.benchmark_price is None:
+            continue
+        r_spy = _total_return(detail, "SPY", checkpoint.checkpoint_date, checkpoint.benchmark_price)
+        assert checkpoint.benchmark_return_pct == r_spy.quantize(SIX, ROUND_HALF_EVEN)
+    for pick in detail.picks:
+        _assert_published_from_published_fields(detail, pick.ticker)

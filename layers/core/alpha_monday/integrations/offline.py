@@ -74,7 +74,8 @@ SCHEDULED_SPLITS: tuple[CorporateAction, ...] = (
 )
 # Quarterly cash dividends per share: (amount, month of the quarter 1-3, day of the month);
 # the ex-date is the first session from that day. UNH's falls on a SELL of 2026-06-01's
-# fortnight, XOM's on one of 2025-11-24's. SPY's is on the quarter's third Friday.
+# fortnight, XOM's on one of 2025-11-24's. SPY's is on the quarter's third Friday (or the
+# next session, when that Friday is a holiday such as Juneteenth 2026).
 DIVIDEND_PAYERS: dict[str, tuple[str, int, int]] = {
     "AAPL": ("0.26", 2, 10), "ABBV": ("1.64", 1, 15), "BAC": ("0.26", 3, 6),
     "CSCO": ("0.41", 1, 3), "CVX": ("1.71", 2, 18), "HD": ("2.30", 3, 4),
@@ -119,7 +120,10 @@ def _third_friday(year: int, month: int) -> date:
 def _ex_dates(symbol: str, year: int) -> list[tuple[date, Decimal]]:
     if symbol == BENCHMARK:
         amount = Decimal(BENCHMARK_DIVIDEND)
-        return [(_third_friday(year, first + 2), amount) for first in QUARTER_FIRST_MONTHS]
+        return [
+            (_next_session(_third_friday(year, first + 2)), amount)
+            for first in QUARTER_FIRST_MONTHS
+        ]
     if symbol not in DIVIDEND_PAYERS:
         return []
     text, month, day = DIVIDEND_PAYERS[symbol]
@@ -156,14 +160,16 @@ def _walk(symbol: str, last_day: date) -> dict[date, Decimal]:
     log_price = anchor + rng.gauss(0.0, 0.1)
     actions = _actions(symbol, last_day, last_day)
     closes = {}
+    previous = WALK_START
     for day in _sessions_through(last_day):
         log_price += MEAN_REVERSION * (anchor - log_price) + rng.gauss(0.0, daily_volatility)
         shares = float(actions.split_factor(WALK_START, day))
-        for action in actions.between(day - timedelta(days=1), day):
+        for action in actions.between(previous, day):
             if action.kind == "dividend":
                 # The price (in the walk's original shares) drops by what is paid out.
                 log_price = math.log(math.exp(log_price) - float(action.value) * shares)
         closes[day] = Decimal(f"{math.exp(log_price) / shares:.4f}")
+        previous = day
     return closes
 
 
