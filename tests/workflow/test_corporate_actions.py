@@ -201,3 +201,42 @@ def test_the_benchmarks_quarterly_dividend_enters_every_score_of_its_fortnight(
         assert checkpoint.benchmark_return_pct == r_spy.quantize(SIX, ROUND_HALF_EVEN)
     for pick in detail.picks:
         _assert_published_from_published_fields(detail, pick.ticker)
+
+
+@dataclass
+class SpikeOn(WrappedSource):
+    """Wraps a source: `symbol`'s close on `day` is sent `factor` times too high."""
+
+    symbol: str = "SPY"
+    day: date = JUNE_1
+    factor: Decimal = Decimal("1.4")
+    name: str = "a market with one wrong close"
+
+    def daily_closes(self, symbol: str) -> DailySeries:
+        series = self.inner.daily_closes(symbol)
+        if symbol != self.symbol or self.day not in series.closes:
+            return series
+        wrong = (series.closes[self.day] * self.factor).quantize(Decimal("0.0001"))
+        return DailySeries(closes={**series.closes, self.day: wrong}, rejected=series.rejected)
+
+
+def test_a_wrong_benchmark_close_holds_its_day_then_voids_it_for_good(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given SPY's close of June 3rd sent 40 % too high, the next session back to normal
+    def source(clock: SimulatedClock, synthetic: SyntheticMarket) -> SpikeOn:
+        return SpikeOn(synthetic, day=date(2026, 6, 3))
+
+    picks = FixedPicker(("AAPL", "BUY"), ("MSFT", "SELL"), ("KO", "BUY"))
+    run = run_weekly(JUNE_1, picker=picks, source=source)
+    # Then the batch completes; June 3rd publishes no return against the wrong close
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    detail = get_batch_detail(conn, run.output["batch_id"])
+    june_3 = next(c for c in detail.checkpoints if c.checkpoint_date == date(2026, 6, 3))
+    assert june_3.status == "skipped"
+    assert (june_3.skip_reason or "").startswith("outlier: SPY (close ")
+    assert june_3.benchmark_price is None
+    assert june_3.metrics == ()
+    # And every other session is computed
+    sessions = [c for c in detail.checkpoints if c.checkpoint_date >= JUNE_1]
+    assert sum(1 for c in sessions if c.status == "computed") == 9
