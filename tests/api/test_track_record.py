@@ -6,9 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 from statistics import median
 
+import numpy as np
 import psycopg
 import pytest
+import statsmodels.api as sm
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
@@ -71,10 +74,15 @@ def test_the_live_track_record_matches_a_recomputation(
     assert body["origins"] == ["live"]
     assert (overall["batches"], overall["picks"], overall["hits"]) == (4, 12, hits)
     assert overall["hit_rate"] == f"{Decimal(hits) / 12:.6f}"
-    wilson = stats.binomtest(hits, 12).proportion_ci(0.95, method="wilson")
+    # with the batch as the unit: statsmodels' OLS on a constant, clustered by batch
+    hit_flags = np.array([1.0 if score > 0 else 0.0 for score in finals])
+    clustered = sm.OLS(hit_flags, np.ones((12, 1))).fit(
+        cov_type="cluster", cov_kwds={"groups": np.repeat(np.arange(4), 3)}
+    )
+    low, high = stats.t.interval(0.95, 3, loc=hits / 12, scale=float(clustered.bse[0]))
     assert overall["hit_rate_interval"] == {
-        "low": f"{wilson.low:.4f}",
-        "high": f"{wilson.high:.4f}",
+        "low": f"{max(0.0, low):.4f}",
+        "high": f"{min(1.0, high):.4f}",
     }
     # And the batch alphas are the equal-weight means (as published, at 6 places: every
     # later figure is computed from those), with their running sum
@@ -85,11 +93,16 @@ def test_the_live_track_record_matches_a_recomputation(
     assert overall["batch_alphas"][-1]["cumulative_alpha"] == f"{sum(alphas):.6f}"
     assert overall["mean_alpha"] == f"{sum(alphas) / 4:.6f}"
     assert overall["median_alpha"] == f"{median(alphas):.6f}"
-    # And the interval and the p-value are scipy's, to 4 places
-    values = [float(a) for a in alphas]
-    low, high = stats.t.interval(0.95, 3, loc=sum(values) / 4, scale=stats.sem(values))
+    # And the interval and the p-value use statsmodels' Newey-West standard error at a
+    # one-week lag (the four batches are consecutive weeks), to 4 places
+    values = np.array([float(a) for a in alphas])
+    hac = sm.OLS(values, np.ones((4, 1))).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": False}
+    )
+    se, mean = float(hac.bse[0]), float(values.mean())
+    low, high = stats.t.interval(0.95, 3, loc=mean, scale=se)
     assert overall["mean_alpha_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
-    assert overall["p_value_no_skill"] == f"{stats.ttest_1samp(values, 0).pvalue:.4f}"
+    assert overall["p_value_no_skill"] == f"{2 * stats.t.sf(abs(mean / se), 3):.4f}"
     assert overall["could_be_chance"] is True
     # And the best and worst picks, and the BUY / SELL split
     assert (overall["best_pick"]["ticker"], overall["best_pick"]["vs_benchmark_pct"]) == (
@@ -103,13 +116,15 @@ def test_the_live_track_record_matches_a_recomputation(
     buy, sell = overall["by_action"]
     assert (buy["action"], buy["picks"], sell["action"], sell["picks"]) == ("BUY", 8, "SELL", 4)
     assert sell["hits"] == 2
-    # And one model + prompt version holds them all
+    # And one model + prompt version holds them all: Holm over a family of one changes nothing
     (model,) = body["by_model"]
     assert (model["model"], model["prompt_version"], model["batches"]) == (
         "test-model",
         "test-prompt-1",
         4,
     )
+    assert body["versions_tried"] == 1
+    assert model["p_value_holm"] == model["p_value_no_skill"]
 
 
 def test_origins_filter_and_models_split(seeded: psycopg.Connection, call_api: Call) -> None:
@@ -117,9 +132,30 @@ def test_origins_filter_and_models_split(seeded: psycopg.Connection, call_api: C
     assert body["origins"] == ["retrospective", "simulated"]
     assert body["overall"]["batches"] == 2
     assert [m["model"] for m in body["by_model"]] == ["test-model", "other"]
-    # One batch a model: no interval, never made up
+    # One batch a model: no interval, never made up, and nothing for Holm to adjust
     assert all(m["mean_alpha_interval"] is None for m in body["by_model"])
     assert all(m["could_be_chance"] is None for m in body["by_model"])
+    assert body["versions_tried"] == 2
+    assert all(m["p_value_holm"] is None for m in body["by_model"])
+
+
+def test_holm_adjusts_each_versions_p_value_across_every_version_tried(
+    conn: psycopg.Connection, call_api: Call
+) -> None:
+    # Given two versions with four live weeks each and a third with a single week
+    for week, scores in enumerate(LIVE_SCORES):
+        _completed_batch(conn, week, scores)
+        _completed_batch(conn, 20 + week, scores[::-1], model="second")
+    _completed_batch(conn, 40, ("1.000000", "1.000000", "0.500000"), model="third")
+    body = call_api("/track-record").body
+    # Then the family is three, and the adjusted p-values are statsmodels' Holm with m = 3
+    assert body["versions_tried"] == 3
+    raw = [m["p_value_no_skill"] for m in body["by_model"]]
+    assert raw[2] is None
+    expected = multipletests([float(raw[0]), float(raw[1]), 1.0], method="holm")[1]
+    adjusted = [m["p_value_holm"] for m in body["by_model"]]
+    assert adjusted[:2] == [f"{min(1.0, value):.4f}" for value in expected[:2]]
+    assert adjusted[2] is None
 
 
 @pytest.mark.parametrize("query", ["origin=paper", "origin=", "origin=live,,simulated"])

@@ -399,7 +399,10 @@ class RecordOut(ApiModel):
         description="hits / picks, 6 decimal places; null without picks", examples=["0.555556"]
     )
     hit_rate_interval: IntervalOut | None = Field(
-        description="Wilson 95 % interval of the hit rate; null without picks. " + ESTIMATE_NOTE
+        description="95 % interval of the hit rate with the batch as the unit (its picks "
+        "share one market, so they are not independent draws): cluster-robust standard error "
+        "with the G/(G-1) correction, t with G-1 degrees of freedom, clipped to [0, 1]; null "
+        "below two batches or without spread. " + ESTIMATE_NOTE
     )
     batch_alphas: list[BatchAlphaOut] = Field(description="each batch's alpha, by run_date")
     mean_alpha: DecimalString | None = Field(
@@ -411,13 +414,16 @@ class RecordOut(ApiModel):
         examples=["0.250000"],
     )
     mean_alpha_interval: IntervalOut | None = Field(
-        description="Student's t 95 % interval of the mean batch alpha (the batch is the "
-        "unit: its picks share a market); null with fewer than two batches or no spread. "
-        + ESTIMATE_NOTE
+        description="fixed-sample 95 % interval of the mean batch alpha: Newey-West (HAC) "
+        "standard error at a one-week lag (batches seven days apart share a week of market; "
+        "a missing week breaks the pair; Bartlett weight 1/2, no small-sample correction), "
+        "t with n-1 degrees of freedom; the batch is the unit. Null with fewer than two "
+        "batches or no spread. " + ESTIMATE_NOTE
     )
     p_value_no_skill: DecimalString | None = Field(
-        description="two-sided p-value of the one-sample t-test of mean batch alpha = 0; "
-        "null with fewer than two batches or no spread. " + ESTIMATE_NOTE,
+        description="two-sided p-value of mean batch alpha = 0 with the same Newey-West "
+        "standard error and t with n-1 degrees of freedom (fixed-sample: not valid when "
+        "looked at every week); null with fewer than two batches or no spread. " + ESTIMATE_NOTE,
         examples=["0.3127"],
     )
     could_be_chance: bool | None = Field(
@@ -435,6 +441,12 @@ class ModelRecordOut(RecordOut):
     prompt_version: str | None = Field(
         description="the prompt's version", examples=["2026-12-02.1"]
     )
+    p_value_holm: DecimalString | None = Field(
+        description="p_value_no_skill after Holm's step-down adjustment across every model + "
+        "prompt version tried (versions_tried; one without a p-value still counts): the best "
+        "of several versions looks skilled by chance otherwise. " + ESTIMATE_NOTE,
+        examples=["0.6254"],
+    )
 
 
 class TrackRecordOut(ApiModel):
@@ -443,6 +455,11 @@ class TrackRecordOut(ApiModel):
     )
     overall: RecordOut = Field(description="every completed batch of those origins")
     by_model: list[ModelRecordOut] = Field(description="the same, per model + prompt version")
+    versions_tried: int = Field(
+        description="how many model + prompt versions have a completed batch of those "
+        "origins: the family Holm's adjustment counts",
+        examples=[2],
+    )
 
 
 def _record_fields(record: Record) -> dict[str, Any]:
@@ -463,10 +480,12 @@ def track_record_out(
                 {
                     "model": item.model,
                     "prompt_version": item.prompt_version,
+                    "p_value_holm": item.p_value_holm,
                     **_record_fields(item.record),
                 }
                 for item in record.by_model
             ],
+            "versions_tried": record.versions_tried,
         },
         from_attributes=True,
     )

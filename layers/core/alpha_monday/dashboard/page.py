@@ -199,7 +199,16 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
         else "No scored pick yet."
     )
     per_model = _table(
-        ("model", "prompt", "batches", "hit rate", "mean alpha", "interval", "p-value"),
+        (
+            "model",
+            "prompt",
+            "batches",
+            "hit rate",
+            "mean alpha",
+            "interval",
+            "p-value",
+            "Holm p-value",
+        ),
         (
             (
                 escape(item.model or "unknown"),
@@ -213,10 +222,18 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
                 if item.record.mean_alpha_interval
                 else "n/a",
                 str(item.record.p_value_no_skill or "n/a"),
+                str(item.p_value_holm or "n/a"),
             )
             for item in record.by_model
         ),
-        {2, 3, 4, 6},
+        {2, 3, 4, 6, 7},
+    )
+    tried = (
+        f"<p>{record.versions_tried} model + prompt version"
+        f"{'s' if record.versions_tried != 1 else ''} tried: the Holm p-value adjusts each "
+        f"version's p-value for having tried them all (the best of several versions looks "
+        f"skilled by chance otherwise). Intervals are fixed-sample, with Newey-West standard "
+        f"errors at a one-week lag.</p>"
     )
     alphas = overall.batch_alphas
     chart = (
@@ -239,7 +256,8 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
     return (
         f'<section id="track-record"><h2>Track record</h2>'
         f"<p>Counting completed <strong>{escape(shown)}</strong> batches ({other}).</p>"
-        f'<p class="verdict">{verdict(overall)}</p><p>{hit}</p>{chart}{per_model}</section>'
+        f'<p class="verdict">{verdict(overall)}</p><p>{hit}</p>{chart}{per_model}{tried}'
+        "</section>"
     )
 
 

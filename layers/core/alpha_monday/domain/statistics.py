@@ -1,34 +1,23 @@
-"""Exact formulas for the track record's intervals and test, checked against scipy.stats.
+"""Exact formulas for the track record's intervals and tests, checked against scipy.stats
+and statsmodels.
 
 The Lambda layer carries no scipy (tens of MB for three formulas): Student's t comes from
 the regularized incomplete beta function, evaluated by its continued fraction (Numerical
 Recipes §6.4), which is accurate to ~1e-12 here; the tests compare every figure with
-scipy on several data sets.
+scipy and statsmodels on several data sets; docs/api.md ("The track record") says which
+statistic is used for what.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-# The two-sided 95 % normal quantile, for Wilson's interval.
-Z_95 = 1.959963984540054
 CONFIDENCE = 0.95
 _EPSILON = 1e-15
 _TINY = 1e-300
 _MAX_ITERATIONS = 500
-
-
-def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
-    """Wilson's score interval for a proportion; None without trials."""
-    if trials == 0:
-        return None
-    share = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (share + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
-    half /= denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
@@ -87,33 +76,80 @@ def t_quantile(probability: float, df: float) -> float:
     return (low + high) / 2
 
 
-def _mean_and_standard_error(values: Sequence[float]) -> tuple[float, float] | None:
+def _t_interval(
+    centre: float, standard_error: float, df: float, confidence: float
+) -> tuple[float, float]:
+    half = t_quantile((1 + confidence) / 2, df) * standard_error
+    return centre - half, centre + half
+
+
+@dataclass(frozen=True)
+class MeanEstimate:
+    """A mean with its standard error, t interval and two-sided p-value of "it is 0"."""
+
+    mean: float
+    standard_error: float
+    interval: tuple[float, float]
+    p_value: float
+
+
+def newey_west_mean(
+    values: Sequence[float],
+    neighbours: Sequence[tuple[int, int]],
+    confidence: float = CONFIDENCE,
+) -> MeanEstimate | None:
+    """The mean with a Newey-West (HAC) standard error at lag one: the Bartlett weight 1/2
+    on the autocovariance of the `neighbours` pairs (indexes one lag apart; a gap breaks a
+    pair). No small-sample correction of the variance; t with n - 1 degrees of freedom.
+    None with fewer than two values or no spread."""
     n = len(values)
     if n < 2:
         return None
     mean = math.fsum(values) / n
-    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-    if variance == 0:
-        return None  # no spread: neither an interval nor a test says anything
-    return mean, math.sqrt(variance / n)
+    residuals = [v - mean for v in values]
+    gamma_0 = math.fsum(e * e for e in residuals) / n
+    gamma_1 = math.fsum(residuals[i] * residuals[j] for i, j in neighbours) / n
+    variance = (gamma_0 + gamma_1) / n  # 2 x the Bartlett weight 1/2 x gamma_1
+    if variance <= 0:
+        return None
+    standard_error = math.sqrt(variance)
+    t = mean / standard_error
+    return MeanEstimate(
+        mean,
+        standard_error,
+        _t_interval(mean, standard_error, n - 1, confidence),
+        t_two_sided_p(t, n - 1),
+    )
 
 
-def mean_interval(
-    values: Sequence[float], confidence: float = CONFIDENCE
+def clustered_proportion(
+    clusters: Sequence[tuple[int, int]], confidence: float = CONFIDENCE
 ) -> tuple[float, float] | None:
-    """Student's t interval for the mean; None with fewer than two values or no spread."""
-    estimate = _mean_and_standard_error(values)
-    if estimate is None:
+    """A t interval (clipped to [0, 1]) for a share counted in clusters of (successes,
+    trials), with the cluster as the unit: the cluster-robust standard error with the
+    G / (G - 1) correction and G - 1 degrees of freedom. None below two clusters or no
+    spread."""
+    groups = [(hits, trials) for hits, trials in clusters if trials]
+    g = len(groups)
+    total = sum(trials for _, trials in groups)
+    if g < 2:
         return None
-    mean, standard_error = estimate
-    half = t_quantile((1 + confidence) / 2, len(values) - 1) * standard_error
-    return mean - half, mean + half
+    share = sum(hits for hits, _ in groups) / total
+    spread = math.fsum((hits - share * trials) ** 2 for hits, trials in groups)
+    variance = g / (g - 1) * spread / (total * total)
+    if variance <= 0:
+        return None
+    low, high = _t_interval(share, math.sqrt(variance), g - 1, confidence)
+    return max(0.0, low), min(1.0, high)
 
 
-def p_value_mean_is_zero(values: Sequence[float]) -> float | None:
-    """Two-sided p-value of the one-sample t-test of "the mean is 0"."""
-    estimate = _mean_and_standard_error(values)
-    if estimate is None:
-        return None
-    mean, standard_error = estimate
-    return t_two_sided_p(mean / standard_error, len(values) - 1)
+def holm(p_values: Sequence[float | None], tests: int) -> list[float | None]:
+    """Holm's step-down adjustment of `p_values` among `tests` hypotheses (at least as many
+    as the p-values given; a test without a p-value counts, conservatively, as tried)."""
+    known = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, index) in enumerate(known):
+        running = max(running, min(1.0, (tests - rank) * p))
+        adjusted[index] = running
+    return adjusted

@@ -18,8 +18,9 @@ from uuid import UUID
 
 from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.model import PickAction, ScoredPick
-from alpha_monday.domain.statistics import mean_interval, p_value_mean_is_zero, wilson_interval
+from alpha_monday.domain.statistics import clustered_proportion, holm, newey_west_mean
 
+DAYS_PER_WEEK = 7
 # Intervals and p-values are estimates: 4 decimal places say all they can.
 ESTIMATE_PLACES = Decimal("0.0001")
 
@@ -93,12 +94,16 @@ class ModelRecord:
     model: str | None
     prompt_version: str | None
     record: Record
+    # The no-skill p-value after Holm's adjustment across every version tried.
+    p_value_holm: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class TrackRecord:
     overall: Record
     by_model: tuple[ModelRecord, ...]
+    # Every model + prompt version ever run (retired ones included): Holm's family.
+    versions_tried: int = 0
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -134,24 +139,44 @@ def _action_split(action: PickAction, scores: Sequence[FinalScore]) -> ActionSpl
     return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), mean_return(chosen))
 
 
+def _week_apart(alphas: Sequence[BatchAlpha]) -> list[tuple[int, int]]:
+    """Pairs of consecutive batches seven days apart: a missing week breaks the pair."""
+    return [
+        (i - 1, i)
+        for i in range(1, len(alphas))
+        if (alphas[i].run_date - alphas[i - 1].run_date).days == DAYS_PER_WEEK
+    ]
+
+
+def _hits_per_batch(scores: Sequence[FinalScore]) -> list[tuple[int, int]]:
+    ordered = sorted(scores, key=lambda s: (s.run_date, s.batch_id))
+    return [
+        (sum(1 for s in group if s.vs_benchmark_pct > 0), len(group))
+        for _, picks in groupby(ordered, key=lambda s: s.batch_id)
+        if (group := list(picks))
+    ]
+
+
 def record_of(scores: Sequence[FinalScore]) -> Record:
     hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
     alphas = _batch_alphas(scores)
     values = [float(a.alpha) for a in alphas]
-    p_value = p_value_mean_is_zero(values)
+    # Batches a week apart share a week of market: Newey-West at a one-week lag.
+    hac = newey_west_mean(values, _week_apart(alphas))
     return Record(
         batches=len(alphas),
         picks=len(scores),
         hits=hits,
         hit_rate=_share(hits, len(scores)),
-        hit_rate_interval=_interval(wilson_interval(hits, len(scores))),
+        # A batch's picks share one market: the batch, not the pick, is the unit.
+        hit_rate_interval=_interval(clustered_proportion(_hits_per_batch(scores))),
         batch_alphas=alphas,
         mean_alpha=mean_return([a.alpha for a in alphas]),
         median_alpha=(
             rounded_return(statistics.median([a.alpha for a in alphas])) if alphas else None
         ),
-        mean_alpha_interval=_interval(mean_interval(values)),
-        p_value_no_skill=None if p_value is None else estimate(p_value),
+        mean_alpha_interval=_interval(hac.interval if hac else None),
+        p_value_no_skill=None if hac is None else estimate(hac.p_value),
         best_pick=max(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         worst_pick=min(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         by_action=(_action_split("BUY", scores), _action_split("SELL", scores)),
@@ -172,10 +197,19 @@ def track_record(rows: Sequence[ScoredPick]) -> TrackRecord:
     groups: dict[tuple[str | None, str | None], list[ScoredPick]] = {}
     for row in rows:
         groups.setdefault((row.model, row.prompt_version), []).append(row)
+    records = [
+        (model, prompt_version, record_of(_scores(group)))
+        for (model, prompt_version), group in groups.items()
+    ]
+    p_values = [
+        None if r.p_value_no_skill is None else float(r.p_value_no_skill) for _, _, r in records
+    ]
+    adjusted = holm(p_values, tests=len(records))
     return TrackRecord(
         overall=record_of(_scores(rows)),
         by_model=tuple(
-            ModelRecord(model, prompt_version, record_of(_scores(group)))
-            for (model, prompt_version), group in groups.items()
+            ModelRecord(model, version, record, None if p is None else estimate(p))
+            for (model, version, record), p in zip(records, adjusted, strict=True)
         ),
+        versions_tried=len(records),
     )
