@@ -104,6 +104,13 @@ def test_the_live_track_record_matches_a_recomputation(
     assert overall["mean_alpha_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
     assert overall["p_value_no_skill"] == f"{2 * stats.t.sf(abs(mean / se), 3):.4f}"
     assert overall["could_be_chance"] is True
+    # And the sign-flip p-value enumerates all 2^12 direction patterns, as scipy does
+    contributions = np.array([float(score) / 12 for score in finals])
+    exact = stats.permutation_test(
+        (contributions,), np.sum, permutation_type="samples", n_resamples=np.inf
+    )
+    assert overall["sign_flip_p_value"] == f"{exact.pvalue:.4f}"
+    assert (overall["sign_flip_exact"], overall["sign_flip_patterns"]) == (True, 4096)
     # And the best and worst picks, and the BUY / SELL split
     assert (overall["best_pick"]["ticker"], overall["best_pick"]["vs_benchmark_pct"]) == (
         "AAPL",

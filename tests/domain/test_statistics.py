@@ -16,6 +16,7 @@ from alpha_monday.domain.statistics import (
     clustered_proportion,
     holm,
     newey_west_mean,
+    sign_flip_test,
     t_quantile,
 )
 
@@ -132,3 +133,49 @@ def test_a_version_without_a_p_value_still_counts_as_tried() -> None:
     adjusted = holm([0.02, None, 0.04], tests=3)
     # Then the family is three, not two
     assert adjusted == pytest.approx([0.06, None, 0.08])
+
+
+SIGN_FLIP_SETS = [
+    [1.0, -0.25],
+    [0.4, 0.1, 0.2, -0.3, 0.6, 0.05],
+    [0.9, 0.7, 1.1, 0.4, 0.8, 1.2, 0.6, 0.3, 1.0, 0.5, 0.2, 0.75],
+    [-0.1, 0.1, -0.2, 0.2, 0.05, -0.05, 0.3],
+]
+
+
+def _scipy_sign_flip(values: list[float], resamples: float) -> float:
+    result = stats.permutation_test(
+        (np.array(values),),
+        np.sum,
+        permutation_type="samples",
+        n_resamples=resamples,
+        alternative="two-sided",
+        random_state=0,
+    )
+    return float(result.pvalue)
+
+
+@pytest.mark.parametrize("values", SIGN_FLIP_SETS)
+def test_the_exact_sign_flip_p_value_matches_scipys_enumeration(values: list[float]) -> None:
+    result = sign_flip_test(values)
+    assert result is not None
+    assert result.exact
+    assert result.patterns == 2 ** len(values)
+    assert result.p_value == pytest.approx(_scipy_sign_flip(values, math.inf), abs=1e-12)
+
+
+def test_above_twelve_picks_the_draws_are_seeded_and_near_the_exact_value() -> None:
+    values = [0.3, -0.1, 0.5, 0.2, 0.4, -0.2, 0.1, 0.6, 0.05, -0.3, 0.25, 0.35, 0.15, -0.05]
+    first, again = sign_flip_test(values), sign_flip_test(values)
+    assert first is not None
+    assert first == again  # reproducible: the seed is published
+    assert not first.exact
+    assert first.patterns == 2000
+    assert first.p_value == pytest.approx(_scipy_sign_flip(values, math.inf), abs=0.03)
+
+
+def test_no_sign_flip_p_value_without_picks_and_one_pick_tells_nothing() -> None:
+    assert sign_flip_test([]) is None
+    one = sign_flip_test([0.5])
+    assert one is not None
+    assert one.p_value == 1.0

@@ -426,6 +426,23 @@ class RecordOut(ApiModel):
         "looked at every week); null with fewer than two batches or no spread. " + ESTIMATE_NOTE,
         examples=["0.3127"],
     )
+    sign_flip_p_value: DecimalString | None = Field(
+        description="could a coin have called these directions? The two-sided sign-flip "
+        "randomisation p-value of the mean batch alpha: under no skill each pick's direction "
+        "is a fair coin, which flips the sign of its score; the share of sign patterns whose "
+        "mean batch alpha is at least as far from 0 as the observed one. Null without picks. "
+        + ESTIMATE_NOTE,
+        examples=["0.4102"],
+    )
+    sign_flip_exact: bool | None = Field(
+        description="true when every sign pattern was enumerated (12 picks or fewer); false "
+        "for seeded Monte Carlo draws (seed 20261202, p = (1 + hits) / (1 + draws))",
+        examples=[False],
+    )
+    sign_flip_patterns: int | None = Field(
+        description="sign patterns evaluated: 2^picks when exact, else the number of draws",
+        examples=[2000],
+    )
     could_be_chance: bool | None = Field(
         description="true when the interval of the mean alpha holds 0: the record does not "
         "tell skill from luck; null when there is no interval",

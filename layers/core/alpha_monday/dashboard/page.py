@@ -228,6 +228,19 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
         ),
         {2, 3, 4, 6, 7},
     )
+    coin = (
+        f"<p>Could a coin have called these directions? Flipping each pick's direction at "
+        f"random gives a mean batch alpha at least this far from 0 with probability "
+        f"{overall.sign_flip_p_value} ("
+        + (
+            f"all {overall.sign_flip_patterns} patterns"
+            if overall.sign_flip_exact
+            else f"{overall.sign_flip_patterns} seeded draws"
+        )
+        + ").</p>"
+        if overall.sign_flip_p_value is not None
+        else ""
+    )
     tried = (
         f"<p>{record.versions_tried} model + prompt version"
         f"{'s' if record.versions_tried != 1 else ''} tried: the Holm p-value adjusts each "
@@ -256,7 +269,7 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
     return (
         f'<section id="track-record"><h2>Track record</h2>'
         f"<p>Counting completed <strong>{escape(shown)}</strong> batches ({other}).</p>"
-        f'<p class="verdict">{verdict(overall)}</p><p>{hit}</p>{chart}{per_model}{tried}'
+        f'<p class="verdict">{verdict(overall)}</p><p>{hit}</p>{coin}{chart}{per_model}{tried}'
         "</section>"
     )
 

@@ -9,6 +9,7 @@ independent draws.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,12 @@ from uuid import UUID
 
 from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.model import PickAction, ScoredPick
-from alpha_monday.domain.statistics import clustered_proportion, holm, newey_west_mean
+from alpha_monday.domain.statistics import (
+    clustered_proportion,
+    holm,
+    newey_west_mean,
+    sign_flip_test,
+)
 
 DAYS_PER_WEEK = 7
 # Intervals and p-values are estimates: 4 decimal places say all they can.
@@ -78,6 +84,10 @@ class Record:
     median_alpha: Decimal | None
     mean_alpha_interval: Interval | None
     p_value_no_skill: Decimal | None
+    # The sign-flip randomisation p-value of the mean batch alpha, and how it was found.
+    sign_flip_p_value: Decimal | None
+    sign_flip_exact: bool | None
+    sign_flip_patterns: int | None
     best_pick: FinalScore | None
     worst_pick: FinalScore | None
     by_action: tuple[ActionSplit, ...]
@@ -157,12 +167,19 @@ def _hits_per_batch(scores: Sequence[FinalScore]) -> list[tuple[int, int]]:
     ]
 
 
+def _contributions(scores: Sequence[FinalScore]) -> list[float]:
+    """Each pick's share of the mean batch alpha: its score / (batches x its batch's picks)."""
+    per_batch = Counter(s.batch_id for s in scores)
+    return [float(s.vs_benchmark_pct) / (len(per_batch) * per_batch[s.batch_id]) for s in scores]
+
+
 def record_of(scores: Sequence[FinalScore]) -> Record:
     hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
     alphas = _batch_alphas(scores)
     values = [float(a.alpha) for a in alphas]
     # Batches a week apart share a week of market: Newey-West at a one-week lag.
     hac = newey_west_mean(values, _week_apart(alphas))
+    flip = sign_flip_test(_contributions(scores))
     return Record(
         batches=len(alphas),
         picks=len(scores),
@@ -177,6 +194,9 @@ def record_of(scores: Sequence[FinalScore]) -> Record:
         ),
         mean_alpha_interval=_interval(hac.interval if hac else None),
         p_value_no_skill=None if hac is None else estimate(hac.p_value),
+        sign_flip_p_value=None if flip is None else estimate(flip.p_value),
+        sign_flip_exact=None if flip is None else flip.exact,
+        sign_flip_patterns=None if flip is None else flip.patterns,
         best_pick=max(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         worst_pick=min(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         by_action=(_action_split("BUY", scores), _action_split("SELL", scores)),
