@@ -97,6 +97,11 @@ class BatchDetail(Row):
     checkpoints: tuple[Checkpoint, ...]
     corporate_actions: tuple[AppliedAction, ...] = ()
 
+    @property
+    def symbols(self) -> list[str]:
+        """The picks' tickers, then the benchmark: every symbol a day of the batch needs."""
+        return [pick.ticker for pick in self.picks] + [self.batch.benchmark_symbol]
+
 
 class PickBrief(Row):
     """A pick as a list shows it."""

@@ -27,7 +27,7 @@ from alpha_monday.domain import skip_reasons
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import SessionCloses
 from alpha_monday.domain.metrics import pick_returns, rounded_return, total_return_pct
-from alpha_monday.domain.model import BatchDetail, Checkpoint, PickAction, PickSkip
+from alpha_monday.domain.model import BatchDetail, Checkpoint, Pick, PickAction, PickSkip
 from alpha_monday.domain.moves import MoveRule
 
 
@@ -74,6 +74,14 @@ class _Judged:
     problem: str | None = None
     decision: str | None = None
 
+    @property
+    def holds_close(self) -> bool:
+        """An unconfirmed move keeps its close for a later session to decide on."""
+        return (
+            self.problem is not None
+            and skip_reasons.reason_kind(self.problem) == skip_reasons.UNCONFIRMED_MOVE
+        )
+
 
 @dataclass(frozen=True)
 class _Symbol:
@@ -102,21 +110,22 @@ class _DayRules:
         rule: MoveRule,
         later: SessionCloses | None,
     ) -> None:
-        self.detail = detail
         self.day = day
         self.book = book
         self.rule = rule
         self.later = later
         self.baseline_date = min(c.checkpoint_date for c in detail.checkpoints)
+        counted: dict[str, list[CorporateAction]] = {}
+        for a in detail.corporate_actions:
+            counted.setdefault(a.symbol, []).append(
+                CorporateAction(a.symbol, a.kind, a.action_date, a.value)
+            )
+        self._counted = {symbol: CorporateActions.of(rows) for symbol, rows in counted.items()}
 
     def actions(self, symbol: str, *, look_up: bool = False) -> CorporateActions:
-        counted = CorporateActions.of(
-            CorporateAction(a.symbol, a.kind, a.action_date, a.value)
-            for a in self.detail.corporate_actions
-            if a.symbol == symbol
-        )
+        """What the batch counts for `symbol` already, with what the provider reports."""
         found = self.book.look_up(symbol) if look_up else self.book.known(symbol)
-        return counted.merged(found)
+        return self._counted.get(symbol, CorporateActions()).merged(found)
 
     def judge(self, symbol: _Symbol) -> tuple[CorporateActions, _Judged]:
         """The actions to score `symbol` with, and why its close is not published, if so."""
@@ -173,38 +182,46 @@ def _published_before(detail: BatchDetail, day: date) -> list[Checkpoint]:
     )
 
 
-def _pick_reference(detail: BatchDetail, pick_id: UUID, day: date) -> tuple[date, Decimal]:
+def _pick_reference(detail: BatchDetail, pick: Pick, day: date) -> tuple[date, Decimal]:
     """The pick's last published close before `day`, or its baseline."""
     for checkpoint in _published_before(detail, day):
         for metric in checkpoint.metrics:
-            if metric.pick_id == pick_id:
+            if metric.pick_id == pick.id:
                 return checkpoint.checkpoint_date, metric.current_price
-    pick = next(p for p in detail.picks if p.id == pick_id)
     return min(c.checkpoint_date for c in detail.checkpoints), pick.initial_price
 
 
-def _pick_held(
-    detail: BatchDetail, pick_id: UUID, after: date, day: date
-) -> tuple[date, Decimal] | None:
-    """The latest close of the pick held back as an unexplained move in (after, day)."""
-    held = [
-        (c.checkpoint_date, skip.held_close)
-        for c in detail.checkpoints
-        if after < c.checkpoint_date < day
-        for skip in c.skipped_picks
-        if skip.pick_id == pick_id
-        and skip.held_close is not None
-        and skip_reasons.reason_kind(skip.reason) == skip_reasons.UNCONFIRMED_MOVE
-    ]
+def _latest_held(held: list[tuple[date, Decimal]]) -> tuple[date, Decimal] | None:
     return max(held) if held else None
 
 
+def _pick_symbol(detail: BatchDetail, pick: Pick, close: Decimal, day: date) -> _Symbol:
+    """The pick on `day`: judged against its last published close, with the close it had
+    held back since, if any."""
+    reference = _pick_reference(detail, pick, day)
+    held = [
+        (c.checkpoint_date, skip.held_close)
+        for c in detail.checkpoints
+        if reference[0] < c.checkpoint_date < day
+        for skip in c.skipped_picks
+        if skip.pick_id == pick.id
+        and skip.held_close is not None
+        and skip_reasons.reason_kind(skip.reason) == skip_reasons.UNCONFIRMED_MOVE
+    ]
+    published = any(
+        m.pick_id == pick.id and m.current_price == close
+        for c in detail.checkpoints
+        if c.checkpoint_date == day
+        for m in c.metrics
+    )
+    return _Symbol(pick.ticker, close, reference, _latest_held(held), published)
+
+
 def _benchmark_symbol(detail: BatchDetail, close: Decimal, day: date) -> _Symbol:
-    published = _published_before(detail, day)
-    reference = (published[0].checkpoint_date, published[0].benchmark_price) if published else None
-    if reference is None or reference[1] is None:
-        reference = (min(c.checkpoint_date for c in detail.checkpoints), None)
-    reference_close = reference[1] or detail.batch.benchmark_initial_price
+    """The benchmark on `day`: judged against its last published close (the baseline at
+    least), with the close a skipped day held back since, if any."""
+    last = _published_before(detail, day)[0]
+    reference = (last.checkpoint_date, last.benchmark_price or detail.batch.benchmark_initial_price)
     held = [
         (c.checkpoint_date, c.benchmark_price)
         for c in detail.checkpoints
@@ -214,15 +231,10 @@ def _benchmark_symbol(detail: BatchDetail, close: Decimal, day: date) -> _Symbol
         and skip_reasons.reason_kind(c.skip_reason or "") == skip_reasons.UNCONFIRMED_MOVE
     ]
     stored = next((c for c in detail.checkpoints if c.checkpoint_date == day), None)
-    return _Symbol(
-        detail.batch.benchmark_symbol,
-        close,
-        (reference[0], reference_close),
-        max(held) if held else None,
-        published=stored is not None
-        and stored.status == "computed"
-        and stored.benchmark_price == close,
+    published = (
+        stored is not None and stored.status == "computed" and stored.benchmark_price == close
     )
+    return _Symbol(detail.batch.benchmark_symbol, close, reference, _latest_held(held), published)
 
 
 def score_day(
@@ -247,11 +259,10 @@ def score_day(
     if judged.problem is not None:
         # The benchmark's move is unexplained: a trading day without returns. A held close is
         # kept for the next sessions to decide on; an outlier's is not.
-        pending = skip_reasons.reason_kind(judged.problem) == skip_reasons.UNCONFIRMED_MOVE
         return DayScore(
             day,
             skip_reason=judged.problem,
-            benchmark_close=benchmark_close if pending else None,
+            benchmark_close=benchmark_close if judged.holds_close else None,
             decisions=tuple(decisions),
         )
     r_benchmark = rules.total_return(
@@ -266,24 +277,15 @@ def score_day(
             left_out.append(PickSkip(pick_id=pick.id, ticker=pick.ticker, reason=reason))
             continue
         close = session.closes[pick.ticker]
-        reference = _pick_reference(detail, pick.id, day)
-        published = any(
-            m.pick_id == pick.id and m.current_price == close
-            for c in detail.checkpoints
-            if c.checkpoint_date == day
-            for m in c.metrics
-        )
-        held = _pick_held(detail, pick.id, reference[0], day)
-        actions, judged = rules.judge(_Symbol(pick.ticker, close, reference, held, published))
+        actions, judged = rules.judge(_pick_symbol(detail, pick, close, day))
         if judged.decision:
             decisions.append(judged.decision)
         if judged.problem is not None:
-            pending = skip_reasons.reason_kind(judged.problem) == skip_reasons.UNCONFIRMED_MOVE
             skip = PickSkip(
                 pick_id=pick.id,
                 ticker=pick.ticker,
                 reason=judged.problem,
-                held_close=close if pending else None,
+                held_close=close if judged.holds_close else None,
             )
             left_out.append(skip)
             continue

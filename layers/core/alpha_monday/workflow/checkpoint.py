@@ -111,7 +111,7 @@ def _compute(
     market: MarketData,
     rule: MoveRule,
 ) -> tuple[CheckpointResult, SessionCloses]:
-    symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
+    symbols = detail.symbols
     session = market.session_closes(symbols, task.checkpoint_date)
     score, stored = score_and_store(conn, detail, session, market, rule)
     if score.skip_reason is not None and not stored:
@@ -169,7 +169,7 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
         result = _skip(conn, task, detail, closed)
     else:
         result, later = _compute(conn, task, detail, deps.market, rule)
-    # Today's closes decide the moves held back on earlier days (no extra call).
+    # Today's closes decide the moves held back on earlier days (no close is fetched).
     healed = heal_days(
         conn,
         get_batch_detail(conn, task.batch_id),

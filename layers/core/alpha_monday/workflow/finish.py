@@ -66,7 +66,7 @@ def _audit_and_heal(
     stored day rescored with them (an event keeps what changed), then the days a fetch can
     still fill in healed. Held moves are decided by the fortnight's last computed session."""
     market, rule = deps.market, deps.market_settings.move_rule
-    symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
+    symbols = detail.symbols
     for symbol in symbols:
         market.look_up(symbol)
     run_date = detail.batch.run_date
@@ -76,15 +76,8 @@ def _audit_and_heal(
         if c.status == "computed" and c.checkpoint_date >= run_date
     )
     later = market.cached_session_closes(symbols, computed[-1]) if computed else None
-    rescore_days(
-        conn,
-        get_batch_detail(conn, detail.batch.id),
-        market,
-        rule,
-        computed,
-        later=later,
-        because="completion audit",
-    )
+    # The look-ups changed the shared cache, not the batch: `detail` still stands.
+    rescore_days(conn, detail, market, rule, computed, later=later, because="completion audit")
     return heal_days(
         conn,
         get_batch_detail(conn, detail.batch.id),

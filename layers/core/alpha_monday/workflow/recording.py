@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -13,48 +14,46 @@ from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
 from alpha_monday.domain import skip_reasons
+from alpha_monday.domain.corporate_actions import CorporateAction
 from alpha_monday.domain.errors import MarketDataError
 from alpha_monday.domain.market_data import MarketData, SessionCloses
-from alpha_monday.domain.model import AppliedAction, BatchDetail, Checkpoint, PickSkip
+from alpha_monday.domain.model import AppliedAction, BatchDetail, Checkpoint, PickMetric, PickSkip
 from alpha_monday.domain.moves import MoveRule
-from alpha_monday.domain.scoring import DayScore, score_day
+from alpha_monday.domain.scoring import DayScore, PickScore, score_day
 from alpha_monday.observability import logger
 from alpha_monday.workflow.models import PickLeftOutSummary, PickReturn
 
 
-def _published(checkpoint: Checkpoint) -> dict[str, Any]:
+def _values(
+    benchmark_return_pct: Decimal | None,
+    scores: Iterable[PickMetric | PickScore],
+    left_out: Iterable[PickSkip],
+) -> dict[str, Any]:
+    """A day's published values, as the rescoring event keeps them (old and new)."""
     return {
-        "benchmark_return_pct": str(checkpoint.benchmark_return_pct),
-        "picks": {
-            m.ticker: [str(m.absolute_return_pct), str(m.vs_benchmark_pct)]
-            for m in checkpoint.metrics
-        },
-        "left_out": {s.ticker: s.reason for s in checkpoint.skipped_picks},
-    }
-
-
-def _scored(score: DayScore) -> dict[str, Any]:
-    return {
-        "benchmark_return_pct": str(score.benchmark_return_pct),
-        "picks": {
-            s.ticker: [str(s.absolute_return_pct), str(s.vs_benchmark_pct)] for s in score.scores
-        },
-        "left_out": {s.ticker: s.reason for s in score.left_out},
+        "benchmark_return_pct": str(benchmark_return_pct),
+        "picks": {s.ticker: [str(s.absolute_return_pct), str(s.vs_benchmark_pct)] for s in scores},
+        "left_out": {s.ticker: s.reason for s in left_out},
     }
 
 
 ActionKey = tuple[str, str, date]
 
 
+def _key(action: AppliedAction | CorporateAction) -> ActionKey:
+    """A corporate action's identity: one per symbol, kind and date."""
+    return action.symbol, action.kind, action.action_date
+
+
 def _keys(actions: Iterable[AppliedAction]) -> frozenset[ActionKey]:
-    return frozenset((a.symbol, a.kind, a.action_date) for a in actions)
+    return frozenset(_key(a) for a in actions)
 
 
 def _newly_counted(known: frozenset[ActionKey], score: DayScore) -> list[str]:
     return [
         f"counts the {a.kind} of {a.symbol} on {a.action_date} ({a.value})"
         for a in score.applied
-        if (a.symbol, a.kind, a.action_date) not in known
+        if _key(a) not in known
     ]
 
 
@@ -81,7 +80,8 @@ def store_score(
     )
     rescored_because = None
     if previous is not None and previous.status == "computed" and score.skip_reason is None:
-        old, new = _published(previous), _scored(score)
+        old = _values(previous.benchmark_return_pct, previous.metrics, previous.skipped_picks)
+        new = _values(score.benchmark_return_pct, score.scores, score.left_out)
         if old != new:
             known = counted if known_before is None else known_before
             why = "; ".join([*score.decisions, *_newly_counted(known, score)]) or "recomputed"
@@ -112,7 +112,7 @@ def store_score(
                 {"checkpoint_date": day, "previous_reason": previous.skip_reason},
             )
         for action in score.applied:
-            if (action.symbol, action.kind, action.action_date) in counted:
+            if _key(action) in counted:
                 continue
             append_event(
                 conn,
@@ -166,8 +166,8 @@ def rescore_days(
     computed now). A day that cannot be completed stays as it was."""
     healed = []
     known_before = _keys(detail.corporate_actions)
+    symbols = detail.symbols
     for day in sorted(days):
-        symbols = [pick.ticker for pick in detail.picks] + [detail.batch.benchmark_symbol]
         if may_fetch:
             try:
                 session = market.session_closes(symbols, day)
@@ -181,15 +181,20 @@ def rescore_days(
         score = score_day(detail, session, market, rule, later=later)
         previous = next(c for c in detail.checkpoints if c.checkpoint_date == day)
         if score.skip_reason is not None and previous.status == "skipped":
-            if score.skip_reason != previous.skip_reason and not skip_reasons.is_healable(
+            # Still skipped: stored only once decided for good (an outlier).
+            decided = score.skip_reason != previous.skip_reason and not skip_reasons.is_healable(
                 score.skip_reason
-            ):
-                store_score(conn, detail, score, because=because, known_before=known_before)
-            continue
-        stored = store_score(conn, detail, score, because=because, known_before=known_before)
-        if stored and previous.status == "skipped":
-            healed.append(day)
-        detail = get_batch_detail(conn, detail.batch.id)
+            )
+            stored = decided and store_score(
+                conn, detail, score, because=because, known_before=known_before
+            )
+        else:
+            stored = store_score(conn, detail, score, because=because, known_before=known_before)
+            if stored and previous.status == "skipped":
+                healed.append(day)
+        if stored:
+            # The next day is judged against what this one now publishes.
+            detail = get_batch_detail(conn, detail.batch.id)
     if healed:
         logger.info("days healed", extra={"healed": [day.isoformat() for day in healed]})
     return healed
