@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import timedelta
 from decimal import Decimal
 from statistics import median
@@ -12,6 +14,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
@@ -103,7 +106,15 @@ def test_the_live_track_record_matches_a_recomputation(
     low, high = stats.t.interval(0.95, 3, loc=mean, scale=se)
     assert overall["mean_alpha_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
     assert overall["p_value_no_skill"] == f"{2 * stats.t.sf(abs(mean / se), 3):.4f}"
-    assert overall["could_be_chance"] is True
+    # And the verdict comes from the confidence sequence: four weeks cannot bound it yet
+    assert overall["confidence_sequence"] == {"low": None, "high": None}
+    assert (overall["verdict"], overall["could_be_chance"]) == ("could be chance", True)
+    # And the weeks to power are statsmodels' one-sample normal power at the HAC spread
+    needed = NormalIndPower().solve_power(
+        effect_size=0.5 / (se * 2), alpha=0.05, power=0.8, ratio=0, alternative="two-sided"
+    )
+    assert overall["weeks_to_power"] == math.ceil(needed) - 4
+    assert (body["power_edge_pct"], body["analysis_plan"]) == ("0.5", "/analysis-plan")
     # And the sign-flip p-value enumerates all 2^12 direction patterns, as scipy does
     contributions = np.array([float(score) / 12 for score in finals])
     exact = stats.permutation_test(
@@ -142,6 +153,8 @@ def test_origins_filter_and_models_split(seeded: psycopg.Connection, call_api: C
     # One batch a model: no interval, never made up, and nothing for Holm to adjust
     assert all(m["mean_alpha_interval"] is None for m in body["by_model"])
     assert all(m["could_be_chance"] is None for m in body["by_model"])
+    assert all(m["confidence_sequence"] is None for m in body["by_model"])
+    assert all((m["verdict"], m["weeks_to_power"]) == (None, None) for m in body["by_model"])
     assert body["versions_tried"] == 2
     assert all(m["p_value_holm"] is None for m in body["by_model"])
 
@@ -180,6 +193,35 @@ def test_without_batches_every_figure_is_empty_or_null(call_api: Call) -> None:
     assert overall["mean_alpha_interval"] is None
     assert overall["p_value_no_skill"] is None
     assert overall["best_pick"] is None
+    for name in ("confidence_sequence", "verdict", "weeks_to_power", "could_be_chance"):
+        assert overall[name] is None
+
+
+def test_forty_steady_weeks_beat_spy_by_the_sequence_and_the_edge_is_a_setting(
+    conn: psycopg.Connection, database_url: str
+) -> None:
+    from alpha_monday.api.app import create_app
+    from alpha_monday.config import load_api_settings
+    from alpha_monday.db.connection import get_connection
+    from alpha_monday_local.lambda_context import LocalLambdaContext
+    from alpha_monday_local.server import proxy_event
+
+    # Given forty consecutive live weeks, each a steady edge of about a point
+    for week in range(40):
+        alpha = f"{1.0 + 0.3 * math.sin(week):.6f}"
+        _completed_batch(conn, week, (alpha, alpha, alpha))
+    # When the API is built for an edge of 2 points
+    app = create_app(load_api_settings({"POWER_EDGE_PCT": "2"}), get_connection)
+    event = proxy_event("GET", "/track-record", {}, None, b"")
+    body = json.loads(app.resolve(event, LocalLambdaContext("track", "r"))["body"])
+    overall = body["overall"]
+    # Then the sequence lies above 0 and says so, with the fixed-sample interval beside it
+    sequence, fixed = overall["confidence_sequence"], overall["mean_alpha_interval"]
+    assert overall["verdict"] == "beats SPY"
+    assert Decimal(sequence["low"]) > 0
+    assert Decimal(sequence["low"]) < Decimal(fixed["low"]) < Decimal(fixed["high"])
+    assert Decimal(fixed["high"]) < Decimal(sequence["high"])
+    assert (body["power_edge_pct"], overall["weeks_to_power"]) == ("2", 0)
 
 
 def test_the_track_record_reads_in_one_statement(database_url: str) -> None:

@@ -32,6 +32,12 @@ def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_module_of_the_layer_has_hash_based_bytecode_of_the_runtime(layer: Path) -> None:
     assert (layer / "alpha_monday" / "migrations" / "0001_batches.sql").exists()
+    # the analysis plan is a copy of the repository's, not a link out of the layer
+    plan = layer / "alpha_monday" / "analysis-plan.md"
+    assert not plan.is_symlink()
+    assert plan.read_text("utf-8") == (PROJECT_ROOT / "docs" / "analysis-plan.md").read_text(
+        "utf-8"
+    )
     assert bytecode_problems(layer, runtime_python()) == []
 
 

@@ -50,3 +50,11 @@ def test_cors_origins_are_a_list() -> None:
     settings = load_api_settings({"CORS_ALLOW_ORIGINS": "https://a.example, https://b.example"})
     assert settings.cors_allow_origins == ("https://a.example", "https://b.example")
     assert load_api_settings({}).cors_allow_origins == ("*",)
+
+
+def test_the_power_edge_defaults_to_half_a_point_and_a_bad_one_names_itself() -> None:
+    assert str(load_api_settings({}).power_edge_pct) == "0.5"
+    assert str(load_api_settings({"POWER_EDGE_PCT": "1.25"}).power_edge_pct) == "1.25"
+    for bad in ("0", "-0.5", "lots", "101"):
+        with pytest.raises(ConfigurationError, match="POWER_EDGE_PCT"):
+            load_api_settings({"POWER_EDGE_PCT": bad})

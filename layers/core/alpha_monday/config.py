@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from alpha_monday.domain.confidence_sequence import DEFAULT_POWER_EDGE_PCT
 from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.domain.moves import (
     DEFAULT_BOUND,
@@ -145,13 +146,21 @@ class ApiSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     cors_allow_origins: tuple[str, ...] = ("*",)
+    # The edge (percentage points of batch alpha) the track record's power figure is for.
+    power_edge_pct: Decimal = Field(default=DEFAULT_POWER_EDGE_PCT, gt=0, le=100)
 
 
 def load_api_settings(environ: Mapping[str, str]) -> ApiSettings:
     origins = tuple(
         origin.strip() for origin in environ.get("CORS_ALLOW_ORIGINS", "*").split(",") if origin
     )
-    return _validated(ApiSettings, {"cors_allow_origins": origins or ("*",)})
+    return _validated(
+        ApiSettings,
+        {
+            "cors_allow_origins": origins or ("*",),
+            "power_edge_pct": environ.get("POWER_EDGE_PCT", DEFAULT_POWER_EDGE_PCT),
+        },
+    )
 
 
 @cache

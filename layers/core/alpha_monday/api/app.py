@@ -26,7 +26,7 @@ from alpha_monday.api.routes import Connect, read_routes
 from alpha_monday.config import ApiSettings, api_settings
 
 # More routes on the same resolver (the dashboard's pages), given the same connection.
-Pages = Callable[[Connect], APIGatewayRouter]
+Pages = Callable[[Connect, ApiSettings], APIGatewayRouter]
 
 
 def invalid_event_response(reason: str) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def create_app(settings: ApiSettings, connect: Connect, *pages: Pages) -> APIGat
     through `connect`, every error handler, CORS as set."""
     app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
     for routes in (read_routes, *pages):
-        app.include_router(routes(connect))
+        app.include_router(routes(connect, settings))
     register_error_handlers(app)
 
     @app.not_found

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from alpha_monday.domain import model as domain
+from alpha_monday.domain.confidence_sequence import Verdict
 from alpha_monday.domain.track_record import Record, TrackRecord
 
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
@@ -351,6 +352,19 @@ class IntervalOut(ApiModel):
     high: DecimalString = Field(description="upper bound", examples=["1.3315"])
 
 
+class SequenceIntervalOut(ApiModel):
+    low: DecimalString | None = Field(
+        description="lower bound; null while unbounded below", examples=["-2.8170"]
+    )
+    high: DecimalString | None = Field(
+        description="upper bound; null while unbounded above", examples=["3.4525"]
+    )
+
+
+ANALYSIS_PLAN = "/analysis-plan"
+PLAN_NOTE = f"The analysis plan ({ANALYSIS_PLAN}) states the formula and its assumptions."
+
+
 class BatchAlphaOut(ApiModel):
     batch_id: UUID = Field(description="the batch", examples=[BATCH_ID_EXAMPLE])
     run_date: date = Field(description="its Monday", examples=["2026-06-01"])
@@ -418,13 +432,39 @@ class RecordOut(ApiModel):
         "standard error at a one-week lag (batches seven days apart share a week of market; "
         "a missing week breaks the pair; Bartlett weight 1/2, no small-sample correction), "
         "t with n-1 degrees of freedom; the batch is the unit. Null with fewer than two "
-        "batches or no spread. " + ESTIMATE_NOTE
+        "batches or no spread. Shown beside the confidence sequence, not used for the verdict. "
+        + ESTIMATE_NOTE
     )
     p_value_no_skill: DecimalString | None = Field(
         description="two-sided p-value of mean batch alpha = 0 with the same Newey-West "
         "standard error and t with n-1 degrees of freedom (fixed-sample: not valid when "
         "looked at every week); null with fewer than two batches or no spread. " + ESTIMATE_NOTE,
         examples=["0.3127"],
+    )
+    confidence_sequence: SequenceIntervalOut | None = Field(
+        description="anytime-valid 95 % confidence sequence of the mean batch alpha: it holds "
+        "the true mean at every week at once with probability 95 %, however often it is read. "
+        "Lai's t-mixture (a Gaussian mean, unknown variance) on each of two interleaved series "
+        "of batches (even and odd weeks: batches two weeks apart share no market day) at "
+        "2.5 % each, intersected; tuned to be narrowest at 52 batches. Unbounded (null sides) "
+        "until the data bound it; null with fewer than two batches. "
+        + PLAN_NOTE
+        + " "
+        + ESTIMATE_NOTE
+    )
+    verdict: Verdict | None = Field(
+        description="from the confidence sequence: 'beats SPY' when it lies above 0, 'trails "
+        "SPY' when below, else 'could be chance'; null with fewer than two batches",
+        examples=["could be chance"],
+    )
+    weeks_to_power: int | None = Field(
+        description="how many more completed weekly batches a two-sided 5 % test of mean batch "
+        "alpha = 0 needs to detect the edge power_edge_pct with 80 % power, at the observed "
+        "spread (the Newey-West long-run standard deviation of the batch alphas, normal "
+        "approximation): ceil(((z_0.975 + z_0.8) sd / edge)^2) - batches, at least 0. Null "
+        "with fewer than two batches or no spread. The confidence sequence, valid under weekly "
+        "reading, needs more (the analysis plan says how many). " + PLAN_NOTE,
+        examples=[262],
     )
     sign_flip_p_value: DecimalString | None = Field(
         description="could a coin have called these directions? The two-sided sign-flip "
@@ -444,8 +484,8 @@ class RecordOut(ApiModel):
         examples=[2000],
     )
     could_be_chance: bool | None = Field(
-        description="true when the interval of the mean alpha holds 0: the record does not "
-        "tell skill from luck; null when there is no interval",
+        description="true when the verdict is 'could be chance' (the confidence sequence holds "
+        "0): the record does not tell skill from luck; null when there is no verdict",
         examples=[True],
     )
     best_pick: PickScoreOut | None = Field(description="the highest final score")
@@ -477,6 +517,16 @@ class TrackRecordOut(ApiModel):
         "origins: the family Holm's adjustment counts",
         examples=[2],
     )
+    power_edge_pct: DecimalString = Field(
+        description="the edge in percentage points of batch alpha that weeks_to_power is for "
+        "(the POWER_EDGE_PCT setting)",
+        examples=["0.5"],
+    )
+    analysis_plan: str = Field(
+        description="where the analysis plan is published: every statistic here, its formula "
+        "and assumptions, and the verdict's rule, fixed before the data",
+        examples=[ANALYSIS_PLAN],
+    )
 
 
 def _record_fields(record: Record) -> dict[str, Any]:
@@ -503,6 +553,8 @@ def track_record_out(
                 for item in record.by_model
             ],
             "versions_tried": record.versions_tried,
+            "power_edge_pct": record.power_edge_pct,
+            "analysis_plan": ANALYSIS_PLAN,
         },
         from_attributes=True,
     )

@@ -24,6 +24,7 @@ from alpha_monday.api.models import (
     track_record_out,
 )
 from alpha_monday.api.params import ORIGIN_LIST, CanonicalUuid, IsoDate, parse_origins
+from alpha_monday.config import ApiSettings
 from alpha_monday.db.views import database_answers, views
 
 # How the routes reach the database: the warm container's connection on Lambda.
@@ -41,7 +42,7 @@ def _json(body: BaseModel, cache_control: str, status: HTTPStatus = HTTPStatus.O
     )
 
 
-def read_routes(connect: Connect) -> APIGatewayRouter:
+def read_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRouter:
     """GET /health, /latest, /batches, /batches/{batch_id} and /track-record."""
     router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -117,6 +118,10 @@ def read_routes(connect: Connect) -> APIGatewayRouter:
     @router.get(
         "/track-record",
         summary="How good the picks are: hit rate, batch alpha, and whether it could be chance",
+        description="Every figure is computed from the published scores as the analysis plan "
+        "(GET /analysis-plan, docs/analysis-plan.md in the repository) fixed before the data: "
+        "the verdict comes from an anytime-valid confidence sequence; the fixed-sample "
+        "Newey-West interval and p-value are shown beside it.",
         operation_id="getTrackRecord",
         responses=documented_responses(
             TrackRecordOut, HTTPStatus.BAD_REQUEST, HTTPStatus.SERVICE_UNAVAILABLE
@@ -133,7 +138,10 @@ def read_routes(connect: Connect) -> APIGatewayRouter:
     ) -> Response[str]:
         origins = parse_origins(origin)
         return _json(
-            track_record_out(origins, views(connect).track_record_of(origins)), CACHE_CHANGING
+            track_record_out(
+                origins, views(connect).track_record_of(origins, settings.power_edge_pct)
+            ),
+            CACHE_CHANGING,
         )
 
     return router

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,9 +14,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from alpha_monday.api.app import create_app, respond
 from alpha_monday.api.caching import CACHE_CHANGING, CACHE_NEVER
+from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.api.params import ORIGIN_LIST, IsoDate, parse_origins
 from alpha_monday.api.routes import Connect
-from alpha_monday.config import api_settings, database_settings
+from alpha_monday.config import ApiSettings, api_settings, database_settings
 from alpha_monday.dashboard.page import dashboard_html, unavailable_html
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.translate import translated_database_errors
@@ -24,10 +27,18 @@ from alpha_monday.observability import logger
 
 HISTORY_PAGE = 10
 HTML = "text/html; charset=utf-8"
+PLAIN_TEXT = "text/plain; charset=utf-8"
+# A link to docs/analysis-plan.md, so the layer ships the very text the repository holds.
+ANALYSIS_PLAN_FILE = Path(__file__).resolve().parent.parent / "analysis-plan.md"
 
 
-def dashboard_routes(connect: Connect) -> APIGatewayRouter:
-    """GET /: the page a person opens."""
+@cache
+def _analysis_plan() -> str:
+    return ANALYSIS_PLAN_FILE.read_text(encoding="utf-8")
+
+
+def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRouter:
+    """GET /: the page a person opens, and GET /analysis-plan: how its figures are made."""
     router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
     @router.get("/", include_in_schema=False)
@@ -45,12 +56,17 @@ def dashboard_routes(connect: Connect) -> APIGatewayRouter:
                 except BatchNotFound:
                     latest = None
                 page = read.batches_page(HISTORY_PAGE, before)
-                record = read.track_record_of(origins)
+                record = read.track_record_of(origins, settings.power_edge_pct)
         except DatabaseUnavailable as error:
             logger.error("database unavailable", extra={"reason": str(error)})
             return Response(503, HTML, unavailable_html(), {"Cache-Control": CACHE_NEVER})
         html = dashboard_html(latest, page, record, origins)
         return Response(200, HTML, html, {"Cache-Control": CACHE_CHANGING})
+
+    @router.get(ANALYSIS_PLAN, include_in_schema=False)
+    def analysis_plan() -> Response[str]:
+        # The plan's Markdown as plain text: every browser shows it as written.
+        return Response(200, PLAIN_TEXT, _analysis_plan(), {"Cache-Control": CACHE_CHANGING})
 
     return router
 

@@ -8,10 +8,17 @@ from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
+from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.dashboard.charts import line_chart
 from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage, BatchSummary
 from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint
-from alpha_monday.domain.track_record import Interval, Record, TrackRecord, mean_return
+from alpha_monday.domain.track_record import (
+    Interval,
+    Record,
+    SequenceInterval,
+    TrackRecord,
+    mean_return,
+)
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -164,23 +171,51 @@ def _interval_words(interval: Interval, unit: str) -> str:
     return f"{interval.low:+.2f}{unit} to {interval.high:+.2f}{unit}"
 
 
-def verdict(record: Record) -> str:
-    """The track record in plain words."""
+def _bound_words(bound: Decimal | None, unbounded: str) -> str:
+    return unbounded if bound is None else f"{bound:+.2f} %"
+
+
+def _sequence_words(sequence: SequenceInterval) -> str:
+    if sequence.low is None and sequence.high is None:
+        return "not bounded yet (too few batches to pin the spread down)"
+    return (
+        f"{_bound_words(sequence.low, 'unbounded')} to {_bound_words(sequence.high, 'unbounded')}"
+    )
+
+
+def verdict(record: Record, power_edge_pct: Decimal) -> str:
+    """The track record in plain words: the verdict from the confidence sequence, the
+    fixed-sample interval beside it, and the weeks a test would need for an edge of
+    `power_edge_pct` points a batch."""
     if record.batches == 0:
         return "No completed batch yet: nothing to judge."
     mean = f"Mean batch alpha {record.mean_alpha:+.2f} % over {record.batches} batch" + (
         "es" if record.batches != 1 else ""
     )
-    interval = record.mean_alpha_interval
-    if interval is None:
-        return f"{mean}. Fewer than two batches (or no spread): no interval yet, so no verdict."
+    sequence = record.confidence_sequence
+    if sequence is None or record.verdict is None:
+        return f"{mean}. Fewer than two batches: no interval yet, so no verdict."
+    fixed = record.mean_alpha_interval
     words = (
-        f"{mean} (95 % interval {_interval_words(interval, ' %')}, p = {record.p_value_no_skill})"
+        f"{mean}: <strong>{record.verdict}</strong>. 95 % confidence sequence (valid however "
+        f"often this page is read): {_sequence_words(sequence)}"
+        + (
+            f"; fixed-sample 95 % interval (valid for one look only): "
+            f"{_interval_words(fixed, ' %')}, p = {record.p_value_no_skill}"
+            if fixed
+            else ""
+        )
+        + "."
     )
-    if record.could_be_chance:
-        return f"{words}: could be chance &mdash; the interval holds 0."
-    side = "beat" if interval.low > 0 else "trailed"
-    return f"{words}: unlikely to be chance &mdash; the picks {side} SPY."
+    power = f"80 % power to tell an edge of {power_edge_pct} points a batch from luck"
+    if record.weeks_to_power == 0:
+        words += f" The batches so far already give a fixed-sample test {power}."
+    elif record.weeks_to_power is not None:
+        words += (
+            f" About {record.weeks_to_power} more week"
+            f"{'s' if record.weeks_to_power != 1 else ''} would give a fixed-sample test {power}."
+        )
+    return words
 
 
 def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
@@ -266,10 +301,13 @@ def _track_record(record: TrackRecord, origins: Sequence[BatchOrigin]) -> str:
         if tuple(origins) == ("live",)
         else '<a href="?origin=live">live batches only</a>'
     )
+    summary = verdict(overall, record.power_edge_pct)
     return (
         f'<section id="track-record"><h2>Track record</h2>'
         f"<p>Counting completed <strong>{escape(shown)}</strong> batches ({other}).</p>"
-        f'<p class="verdict">{verdict(overall)}</p><p>{hit}</p>{coin}{chart}{per_model}{tried}'
+        f'<p class="verdict">{summary}</p><p>{hit}</p>{coin}{chart}{per_model}{tried}'
+        f"<p>How each figure is computed, and what this experiment will not claim: "
+        f'<a href="{ANALYSIS_PLAN}">the analysis plan</a>.</p>'
         "</section>"
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 import psycopg
@@ -37,8 +38,10 @@ class PublishedViews:
     def batches_page(self, limit: int, before: date | None) -> BatchPage:
         return list_batches(self._conn, limit=limit, before=before)
 
-    def track_record_of(self, origins: tuple[BatchOrigin, ...]) -> TrackRecord:
-        return track_record(scored_picks(self._conn, origins))
+    def track_record_of(
+        self, origins: tuple[BatchOrigin, ...], power_edge_pct: Decimal
+    ) -> TrackRecord:
+        return track_record(scored_picks(self._conn, origins), power_edge_pct)
 
 
 def views(connect: Callable[[], psycopg.Connection]) -> PublishedViews:

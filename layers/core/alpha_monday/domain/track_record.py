@@ -8,6 +8,7 @@ independent draws.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import groupby
 from uuid import UUID
 
+from alpha_monday.domain.confidence_sequence import (
+    DEFAULT_POWER_EDGE_PCT,
+    SequenceBounds,
+    Verdict,
+    batches_for_power,
+    confidence_sequence,
+)
 from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.model import PickAction, ScoredPick
 from alpha_monday.domain.statistics import (
@@ -40,8 +48,13 @@ class Interval:
     low: Decimal
     high: Decimal
 
-    def holds_zero(self) -> bool:
-        return self.low <= 0 <= self.high
+
+@dataclass(frozen=True)
+class SequenceInterval:
+    """The confidence sequence's interval now; None on an unbounded side."""
+
+    low: Decimal | None
+    high: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -82,8 +95,14 @@ class Record:
     batch_alphas: tuple[BatchAlpha, ...]
     mean_alpha: Decimal | None
     median_alpha: Decimal | None
+    # Fixed-sample (Newey-West): valid for one look, not for weekly reading.
     mean_alpha_interval: Interval | None
     p_value_no_skill: Decimal | None
+    # Anytime-valid: the verdict comes from it.
+    confidence_sequence: SequenceInterval | None
+    verdict: Verdict | None
+    # More completed batches needed for 80 % power against the stated edge.
+    weeks_to_power: int | None
     # The sign-flip randomisation p-value of the mean batch alpha, and how it was found.
     sign_flip_p_value: Decimal | None
     sign_flip_exact: bool | None
@@ -94,9 +113,8 @@ class Record:
 
     @property
     def could_be_chance(self) -> bool | None:
-        """True when the mean alpha's interval holds 0; None when there is no interval."""
-        interval = self.mean_alpha_interval
-        return None if interval is None else interval.holds_zero()
+        """True when the verdict is "could be chance"; None when there is no verdict."""
+        return None if self.verdict is None else self.verdict == "could be chance"
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ class TrackRecord:
     by_model: tuple[ModelRecord, ...]
     # Every model + prompt version ever run (retired ones included): Holm's family.
     versions_tried: int = 0
+    power_edge_pct: Decimal = DEFAULT_POWER_EDGE_PCT
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -173,13 +192,27 @@ def _contributions(scores: Sequence[FinalScore]) -> list[float]:
     return [float(s.vs_benchmark_pct) / (len(per_batch) * per_batch[s.batch_id]) for s in scores]
 
 
-def record_of(scores: Sequence[FinalScore]) -> Record:
+def _sequence_interval(bounds: SequenceBounds | None) -> SequenceInterval | None:
+    if bounds is None:
+        return None
+    return SequenceInterval(
+        None if math.isinf(bounds.low) else estimate(bounds.low),
+        None if math.isinf(bounds.high) else estimate(bounds.high),
+    )
+
+
+def _weeks_to_power(batches: int, long_run_sd: float, edge: Decimal) -> int:
+    return max(0, math.ceil(batches_for_power(long_run_sd, float(edge))) - batches)
+
+
+def record_of(scores: Sequence[FinalScore], edge: Decimal = DEFAULT_POWER_EDGE_PCT) -> Record:
     hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
     alphas = _batch_alphas(scores)
     values = [float(a.alpha) for a in alphas]
     # Batches a week apart share a week of market: Newey-West at a one-week lag.
     hac = newey_west_mean(values, _week_apart(alphas))
     flip = sign_flip_test(_contributions(scores))
+    sequence = confidence_sequence([(a.run_date, float(a.alpha)) for a in alphas])
     return Record(
         batches=len(alphas),
         picks=len(scores),
@@ -194,6 +227,13 @@ def record_of(scores: Sequence[FinalScore]) -> Record:
         ),
         mean_alpha_interval=_interval(hac.interval if hac else None),
         p_value_no_skill=None if hac is None else estimate(hac.p_value),
+        confidence_sequence=_sequence_interval(sequence),
+        verdict=None if sequence is None else sequence.verdict(),
+        weeks_to_power=(
+            None
+            if hac is None
+            else _weeks_to_power(len(alphas), hac.standard_error * math.sqrt(len(alphas)), edge)
+        ),
         sign_flip_p_value=None if flip is None else estimate(flip.p_value),
         sign_flip_exact=None if flip is None else flip.exact,
         sign_flip_patterns=None if flip is None else flip.patterns,
@@ -212,13 +252,14 @@ def _scores(rows: Iterable[ScoredPick]) -> list[FinalScore]:
     ]
 
 
-def track_record(rows: Sequence[ScoredPick]) -> TrackRecord:
-    """Overall, and per model + prompt version (in order of first appearance)."""
+def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_PCT) -> TrackRecord:
+    """Overall, and per model + prompt version (in order of first appearance); the power
+    figure is for an `edge` in percentage points a batch."""
     groups: dict[tuple[str | None, str | None], list[ScoredPick]] = {}
     for row in rows:
         groups.setdefault((row.model, row.prompt_version), []).append(row)
     records = [
-        (model, prompt_version, record_of(_scores(group)))
+        (model, prompt_version, record_of(_scores(group), edge))
         for (model, prompt_version), group in groups.items()
     ]
     p_values = [
@@ -226,10 +267,11 @@ def track_record(rows: Sequence[ScoredPick]) -> TrackRecord:
     ]
     adjusted = holm(p_values, tests=len(records))
     return TrackRecord(
-        overall=record_of(_scores(rows)),
+        overall=record_of(_scores(rows), edge),
         by_model=tuple(
             ModelRecord(model, version, record, None if p is None else estimate(p))
             for (model, version, record), p in zip(records, adjusted, strict=True)
         ),
         versions_tried=len(records),
+        power_edge_pct=edge,
     )
