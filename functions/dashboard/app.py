@@ -1,4 +1,5 @@
-"""Lambda handler for GET /: the dashboard page (pygal ships with this function only)."""
+"""Lambda handler for the pages (GET /, /weeks/{run_date}, ...): Jinja2 ships with this
+function only."""
 
 from alpha_monday.dashboard.handler import lambda_handler
 

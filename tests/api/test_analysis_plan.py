@@ -14,7 +14,7 @@ def test_the_analysis_plan_is_served_as_written(
     database_url: str, template: dict[str, Any]
 ) -> None:
     # Given the route API Gateway sends GET /analysis-plan to
-    (route,) = [r for r in api_routes(template) if r.path == "/analysis-plan"]
+    (route,) = [r for r in api_routes(template) if (r.method, r.path) == ("GET", "/analysis-plan")]
     handler = load_handler(functions(template)[route.function_name])
     # When a person asks for it
     event = proxy_event("GET", "/analysis-plan", {}, route, b"")

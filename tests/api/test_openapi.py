@@ -20,8 +20,13 @@ def test_every_documented_route_has_an_api_event_and_vice_versa(template: dict[s
         (method.upper(), path) for path, ops in document["paths"].items() for method in ops
     }
     deployed = {(route.method, route.path) for route in api_routes(template)}
-    # The dashboard and the analysis plan are pages for people, not part of the JSON API.
-    assert documented == deployed - {("GET", "/"), ("GET", "/analysis-plan")}
+    # The pages (the dashboard's function) are for people, not part of the JSON API.
+    pages = {
+        (method, path)
+        for method in ("GET", "HEAD")
+        for path in ("/", "/weeks/{run_date}", "/analysis-plan", "/favicon.ico")
+    }
+    assert documented == deployed - pages
 
 
 def test_every_error_response_uses_the_error_model() -> None:

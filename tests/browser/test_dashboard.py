@@ -134,18 +134,33 @@ def _screenshot(browser: webdriver.Chrome, name: str, size: tuple[int, int]) -> 
     return path
 
 
-def test_the_dashboard_shows_the_latest_batch_the_history_and_the_track_record(
+@pytest.fixture
+def seeded_dashboard(
     browser: webdriver.Chrome, serve: Serve, conn: psycopg.Connection, database_url: str
-) -> None:
-    # Given seeded batches, served by `alpha-monday serve`
+) -> webdriver.Chrome:
+    """The seeded batches served by `alpha-monday serve`, the dashboard open on a desktop."""
     _seed(conn)
     base = serve(DATABASE_URL=database_url)
-    # When a person opens the dashboard
     browser.set_window_size(*DESKTOP)
     browser.get(f"{base}/")
-    # Then the latest batch shows its three picks, each with its action and reasoning
+    return browser
+
+
+def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_the_record(
+    seeded_dashboard: webdriver.Chrome,
+) -> None:
+    # Given seeded batches, when a person opens the dashboard
+    browser = seeded_dashboard
+    # Then the answer comes first: the verdict in words, the mean batch alpha, last updated
+    answer = browser.find_element(By.ID, "answer")
+    assert browser.find_element(By.ID, "verdict-words").text == "Could be chance"
+    assert "Mean batch alpha +0.08\u202f% over 3 completed weeks (live)" in answer.text
+    assert "Last updated with the close of" in answer.text
+    first_section = browser.find_element(By.CSS_SELECTOR, "main > section")
+    assert first_section.get_attribute("id") == "answer"
+    # And the latest week shows its three picks, each with its action and reasoning
     latest = browser.find_element(By.ID, "latest")
-    rows = latest.find_elements(By.CSS_SELECTOR, "tbody tr")
+    rows = latest.find_elements(By.CSS_SELECTOR, "table.picks tbody tr")
     assert [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows] == [
         "AAPL",
         "MSFT",
@@ -153,28 +168,97 @@ def test_the_dashboard_shows_the_latest_batch_the_history_and_the_track_record(
         "SPY",
     ]
     assert "AAPL looks buy-worthy" in latest.text
-    # And its chart has a line per pick and SPY, each with a point per trading day
-    for serie in range(4):
+    assert "In progress: 7 trading days scored so far." in latest.text
+    # And its chart has a line per call, from 0 on the baseline day, a point per trading day
+    for serie in range(3):
         dots = latest.find_elements(By.CSS_SELECTOR, f"#latest-chart .serie-{serie} circle.dot")
-        assert len(dots) == len(LATEST_DAYS), serie
-    # And the history badges each batch with its origin
+        assert len(dots) == len(LATEST_DAYS) + 1, serie
+        first = dots[0].find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        assert first.endswith(": +0.00 %"), first
+    x_labels = [t.text for t in latest.find_elements(By.CSS_SELECTOR, "#latest-chart .x-axis text")]
+    assert x_labels
+    assert all(label.split()[0].isdigit() for label in x_labels)  # dates, e.g. "2 Feb"
+    y_labels = [t.text for t in latest.find_elements(By.CSS_SELECTOR, "#latest-chart .y-axis text")]
+    assert all(label.endswith("%") for label in y_labels)
+    # And the history badges each batch with its origin and links to its week's page
     badges = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#history .badge")]
     assert badges == ["live", "simulated", "live", "live", "live"]
-    # And the track record says, in plain words, that three live batches could be chance
-    verdict = browser.find_element(By.CSS_SELECTOR, "#track-record .verdict").text
-    assert "over 3 batches" in verdict
-    assert "could be chance" in verdict
+    links = [
+        a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#history td a")
+    ]
+    assert all("/weeks/" in link for link in links)
+    # And the cumulative alpha is drawn on dates, a point per live week, in points
     alpha_dots = browser.find_elements(By.CSS_SELECTOR, "#alpha-chart circle.dot")
     assert len(alpha_dots) == 3
+    alpha_y = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#alpha-chart .y-axis text")]
+    assert all(label.endswith("pts") for label in alpha_y)
+    assert "not investment advice" in browser.find_element(By.TAG_NAME, "footer").text
     desktop = _screenshot(browser, "dashboard-desktop", DESKTOP)
-    # And on a phone the page fits the screen's width (tables scroll inside their box)
+    # And on a phone the page fits the screen's width, the key numbers in view
     phone = _screenshot(browser, "dashboard-phone", PHONE)
     overflow = browser.execute_script(
         "return document.documentElement.scrollWidth - window.innerWidth"
     )
     assert overflow <= 1
+    table = browser.find_element(By.CSS_SELECTOR, "#latest table.picks")
+    assert table.size["width"] <= PHONE[0]
     assert desktop.stat().st_size > 10_000
     assert phone.stat().st_size > 10_000
+
+
+def test_a_week_has_its_page_with_every_day_and_pages_both_ways(
+    seeded_dashboard: webdriver.Chrome,
+) -> None:
+    # When a person follows the history's link to the second week
+    browser = seeded_dashboard
+    second = FIRST_MONDAY + timedelta(weeks=1)
+    browser.find_element(By.CSS_SELECTOR, f'#history a[href="/weeks/{second.isoformat()}"]').click()
+    # Then the week's page shows its calls, its chart, every day and its neighbours
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Week of ")
+    days = browser.find_elements(By.CSS_SELECTOR, "#days tbody tr")
+    assert len(days) == 4  # the days the seed recorded
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#score-chart .serie-0 circle.dot")) == 5
+    assert "AAPL looks buy-worthy" in browser.find_element(By.ID, "reasons").text
+    browser.find_element(By.CSS_SELECTOR, 'a[rel="next"]').click()
+    assert f"weeks/{(second + timedelta(weeks=1)).isoformat()}" in browser.current_url
+    browser.find_element(By.CSS_SELECTOR, 'a[rel="prev"]').click()
+    assert f"weeks/{second.isoformat()}" in browser.current_url
+    _screenshot(browser, "week-desktop", DESKTOP)
+    _screenshot(browser, "week-phone", PHONE)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("/?before=garbage", 400, "before must be a date as YYYY-MM-DD"),
+        ("/?origin=paper", 400, "origin must be live, retrospective or simulated"),
+        ("/weeks/2020-01-06", 404, "no batch for the week of 2020-01-06"),
+        ("/weeks/tuesday", 400, "the week must be a date as YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_page_address_is_an_html_page_that_says_why(
+    browser: webdriver.Chrome, serve: Serve, database_url: str, case: tuple[str, int, str]
+) -> None:
+    path, status, words = case
+    base = serve(DATABASE_URL=database_url)
+    with pytest.raises(urllib.error.HTTPError) as answered:
+        urllib.request.urlopen(f"{base}{path}", timeout=10)
+    assert answered.value.code == status
+    assert answered.value.headers["Content-Type"] == "text/html; charset=utf-8"
+    browser.get(f"{base}{path}")
+    assert words in browser.find_element(By.ID, "error").text
+
+
+def test_the_favicon_and_head_are_answered(serve: Serve, database_url: str) -> None:
+    base = serve(DATABASE_URL=database_url)
+    with urllib.request.urlopen(f"{base}/favicon.ico", timeout=10) as icon:
+        assert icon.headers["Content-Type"] == "image/svg+xml"
+        assert icon.read().startswith(b"<svg")
+    head = urllib.request.Request(f"{base}/", method="HEAD")
+    with urllib.request.urlopen(head, timeout=10) as answer:
+        assert answer.status == 200
+        assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert answer.read() == b""
 
 
 def test_with_no_batches_the_page_says_so(
@@ -196,5 +280,5 @@ def test_with_the_database_down_the_page_says_so(
         DATABASE_CONNECT_TIMEOUT_SECONDS="1",
     )
     browser.get(f"{base}/")
-    assert "unavailable right now" in browser.find_element(By.ID, "unavailable").text
+    assert "unavailable right now" in browser.find_element(By.ID, "error").text
     _screenshot(browser, "dashboard-database-down", PHONE)

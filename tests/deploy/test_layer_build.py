@@ -32,7 +32,8 @@ def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_module_of_the_layer_has_hash_based_bytecode_of_the_runtime(layer: Path) -> None:
     assert (layer / "alpha_monday" / "migrations" / "0001_batches.sql").exists()
-    # the analysis plan is a copy of the repository's, not a link out of the layer
+    # the pages' templates, and the analysis plan as a copy of the repository's
+    assert (layer / "alpha_monday" / "dashboard" / "templates" / "dashboard.html").exists()
     plan = layer / "alpha_monday" / "analysis-plan.md"
     assert not plan.is_symlink()
     assert plan.read_text("utf-8") == (PROJECT_ROOT / "docs" / "analysis-plan.md").read_text(
@@ -87,9 +88,10 @@ def test_a_timestamp_based_or_missing_pyc_is_named(layer: Path, tmp_path: Path) 
     ]
 
 
-def test_the_dashboard_function_ships_pygal_with_its_bytecode(tmp_path: Path) -> None:
+def test_the_dashboard_function_ships_jinja2_with_its_bytecode(tmp_path: Path) -> None:
     built = build_dashboard(tmp_path, platform=None, python=runtime_python())
-    assert (built / "pygal" / "__init__.py").exists()
+    assert (built / "jinja2" / "__init__.py").exists()
+    assert (built / "markupsafe" / "__init__.py").exists()
     assert bytecode_problems(built, runtime_python()) == []
 
 

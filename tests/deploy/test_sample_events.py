@@ -81,12 +81,13 @@ def test_api_sample_events_are_served_by_their_function(
     json.loads(result["body"])
 
 
-def test_the_dashboard_sample_event_gets_the_page(
-    template: dict[str, Any], conn: psycopg.Connection
+@pytest.mark.parametrize("name", ["api_dashboard.json", "api_dashboard_week.json"])
+def test_the_pages_sample_events_get_their_page(
+    name: str, template: dict[str, Any], conn: psycopg.Connection
 ) -> None:
-    seed_batches(conn, 2)
+    seed_batches(conn, 2)  # the first on 2026-01-05, the week the sample asks for
     handler = load_handler(functions(template)["DashboardFunction"])
-    result = handler(_load("api_dashboard.json"), LocalLambdaContext("DashboardFunction", "s"))
+    result = handler(_load(name), LocalLambdaContext("DashboardFunction", "s"))
     assert result["statusCode"] == 200
     assert result["body"].startswith("<!doctype html>")
 

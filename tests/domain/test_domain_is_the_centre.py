@@ -21,7 +21,7 @@ FORBIDDEN = (
     "boto3",
     "botocore",
     "aws_lambda_powertools",
-    "pygal",
+    "jinja2",
     "jinja2",
     "alpha_monday.db",
     "alpha_monday.integrations",

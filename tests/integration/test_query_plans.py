@@ -71,11 +71,17 @@ def test_metrics_of_a_checkpoint_use_an_index(seeded: psycopg.Connection) -> Non
     assert "pick_checkpoint_metrics_checkpoint_id" in plan
 
 
-def test_latest_and_keyset_page_use_the_run_date_index(seeded: psycopg.Connection) -> None:
+def test_latest_a_week_and_keyset_page_use_the_run_date_index(seeded: psycopg.Connection) -> None:
     # The repository's own statements, with the parameters the API sends.
-    latest = seeded.execute(f"EXPLAIN {batches._BATCH_WITH_PICKS_SQL}", {"batch_id": None})
+    latest = seeded.execute(
+        f"EXPLAIN {batches._BATCH_WITH_PICKS_SQL}", {"batch_id": None, "run_date": None}
+    )
+    week = seeded.execute(
+        f"EXPLAIN {batches._BATCH_WITH_PICKS_SQL}", {"batch_id": None, "run_date": date(2020, 1, 6)}
+    )
     page = seeded.execute(f"EXPLAIN {batches._PAGE_SQL}", {"before": date(2020, 1, 6), "limit": 21})
     assert "batches_run_date_key" in "\n".join(row[0] for row in latest.fetchall())
+    assert "batches_run_date_key" in "\n".join(row[0] for row in week.fetchall())
     assert "batches_run_date_key" in "\n".join(row[0] for row in page.fetchall())
 
 

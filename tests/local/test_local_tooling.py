@@ -176,3 +176,13 @@ def test_a_migration_lock_left_by_a_dead_process_is_cleared_in_one_line(
     (line,) = captured.err.strip().splitlines()
     assert line.startswith("alpha-monday: cleared a stale migration lock: process 99999999")
     assert conn.execute("SELECT count(*) FROM yoyo_lock").fetchone() == (0,)
+
+
+def test_db_url_read_only_prints_only_the_url_so_psql_can_take_it(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["db", "url", "--read-only"])
+    out = capsys.readouterr().out
+    assert code == 0
+    (line,) = out.strip().splitlines()
+    assert line.startswith("postgresql://alpha_monday_api")

@@ -85,6 +85,7 @@ def _publish(
         "/track-record?origin=live,retrospective,simulated",
         "/?origin=simulated",
         "/",
+        *(f"/weeks/{monday}" for monday in MONDAYS),
     ]
     return {"run_week": runs, "routes": _answers(LocalApi(template), paths, normalise)}
 

@@ -48,9 +48,11 @@ def test_a_run_prints_one_line_per_day_and_a_table_with_a_legend_and_twice_works
         ("2099-06-01", "the offline market does not make up future prices"),
     ],
 )
-def test_a_date_run_week_cannot_replay_is_refused_in_one_line(
-    database_url: str, capsys: pytest.CaptureFixture[str], day: str, expected: str
+def test_a_date_run_week_cannot_replay_is_refused_in_one_line_without_the_database(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, day: str, expected: str
 ) -> None:
+    # Given a database nobody listens for: a refusal must not need it
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/alpha_monday")
     code, out, err = _run(capsys, "--date", day)
     assert code == 2
     (line,) = err.strip().splitlines()

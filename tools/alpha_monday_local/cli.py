@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import functools
 import json
 import os
 import sys
@@ -27,22 +26,25 @@ def _say_stale_lock(line: str) -> None:
     print(f"alpha-monday: {line}", file=sys.stderr)
 
 
-def _migrated_database_url() -> str:
+def _migrated_database_url(*, report: bool = False) -> str:
+    """The local database, migrated. Only the db commands `report` what was applied: the
+    others' stdout is their answer (`psql "$(alpha-monday db url --read-only)"`)."""
     url = embedded_db.local_database_url(PGDATA_DIR)
     applied = apply_migrations(url, MIGRATIONS_DIR, on_stale_lock=_say_stale_lock)
-    print(f"migrations applied: {', '.join(applied) if applied else 'none pending'}")
+    if report:
+        print(f"migrations applied: {', '.join(applied) if applied else 'none pending'}")
     return url
 
 
 def _db_up(_: argparse.Namespace) -> int:
-    url = _migrated_database_url()
+    url = _migrated_database_url(report=True)
     print(f"database ready: {url}")
     print(f"connect with:   psql '{url}'")
     return 0
 
 
 def _db_migrate(_: argparse.Namespace) -> int:
-    _migrated_database_url()
+    _migrated_database_url(report=True)
     return 0
 
 
@@ -50,7 +52,7 @@ def _db_reset(_: argparse.Namespace) -> int:
     url = embedded_db.local_database_url(PGDATA_DIR)
     rolled_back = rollback_migrations(url, MIGRATIONS_DIR, on_stale_lock=_say_stale_lock)
     print(f"migrations rolled back: {', '.join(rolled_back) if rolled_back else 'none'}")
-    _migrated_database_url()
+    _migrated_database_url(report=True)
     return 0
 
 
@@ -120,7 +122,6 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _run_week(args: argparse.Namespace) -> int:
-    os.environ["DATABASE_URL"] = _migrated_database_url()
     # The runner tells the story; the handlers' JSON logs would bury it.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
     # Business metrics are CloudWatch's (EMF lines on stdout): locally they would only be noise.
@@ -131,6 +132,20 @@ def _run_week(args: argparse.Namespace) -> int:
     from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
     from alpha_monday_local import run_story, run_week  # noqa: PLC0415
 
+    offline = market_settings().alpha_vantage_api_key is None
+
+    def refusal(run_date: date) -> str | None:
+        try:
+            run_week.check_run_date(run_date, utc_now(), offline=offline)
+        except run_week.RunDateRefused as refused:
+            return f"alpha-monday run-week: error: {refused}"
+        return None
+
+    # A date given is judged before the database starts: a Tuesday costs nothing.
+    if args.resume is None and (refused := refusal(args.date or run_week.latest_finished_monday())):
+        print(refused, file=sys.stderr)
+        return 2
+    os.environ["DATABASE_URL"] = _migrated_database_url()
     for swept in run_week.sweep_abandoned_local_runs():
         print(
             f"batch {swept.batch.id} of {swept.batch.run_date.isoformat()} was left active by "
@@ -140,14 +155,11 @@ def _run_week(args: argparse.Namespace) -> int:
     resume_batch_id = args.resume
     if resume_batch_id is not None:
         run_date = run_week.batch_to_resume(resume_batch_id).batch.run_date
+        if refused := refusal(run_date):
+            print(refused, file=sys.stderr)
+            return 2
     else:
         run_date = args.date or run_week.latest_finished_monday()
-    offline = market_settings().alpha_vantage_api_key is None
-    try:
-        run_week.check_run_date(run_date, utc_now(), offline=offline)
-    except run_week.RunDateRefused as refused:
-        print(f"alpha-monday run-week: error: {refused}", file=sys.stderr)
-        return 2
     print(f"weekly run for Monday {run_date.isoformat()} (real state machine, moto, in-process)")
     story = run_story.RunStory()
 
@@ -217,7 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="alpha-monday", description=__doc__, formatter_class=_HelpWithDefaults
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    add_command = functools.partial(commands.add_parser, formatter_class=_HelpWithDefaults)
+
+    def add_command(name: str, help: str) -> argparse.ArgumentParser:
+        # The one line shows in `alpha-monday --help` and atop the command's own --help.
+        return commands.add_parser(
+            name, help=help, description=help, formatter_class=_HelpWithDefaults
+        )
 
     db = add_command("db", help="the local database (embedded unless DATABASE_URL is set)")
     db_commands = db.add_subparsers(dest="db_command", required=True)

@@ -132,20 +132,21 @@ def result_table(detail: BatchDetail) -> str:
     lines = [
         f"Batch {batch.id}  run_date {batch.run_date}  status {batch.status}  "
         f"origin {batch.origin}  model {batch.model}  last computed day {last_date}",
-        f"{'ticker':<8}{'action':<8}{'baseline':>12}{'last close':>12}{'return':>10}{'vs SPY':>10}",
+        f"{'ticker':<8}{'action':<8}{'baseline':>14}{'last close':>14}{'return':>11}{'vs SPY':>11}",
     ]
     for pick in detail.picks:
         metric = metrics.get(pick.id)
-        close = f"{metric.current_price:.2f}" if metric else "n/a"
+        # Closes exactly as stored (the legend's promise), never rounded for the table.
+        close = f"{metric.current_price}" if metric else "n/a"
         lines.append(
-            f"{pick.ticker:<8}{pick.action:<8}{pick.initial_price:>12.2f}{close:>12}"
-            f"{pct(metric.absolute_return_pct if metric else None):>10}"
-            f"{pct(metric.vs_benchmark_pct if metric else None):>10}"
+            f"{pick.ticker:<8}{pick.action:<8}{pick.initial_price:>14}{close:>14}"
+            f"{pct(metric.absolute_return_pct if metric else None):>11}"
+            f"{pct(metric.vs_benchmark_pct if metric else None):>11}"
         )
-    benchmark_close = f"{last.benchmark_price:.2f}" if last and last.benchmark_price else "n/a"
+    benchmark_close = f"{last.benchmark_price}" if last and last.benchmark_price else "n/a"
     lines.append(
-        f"{batch.benchmark_symbol:<8}{'':<8}{batch.benchmark_initial_price:>12.2f}"
-        f"{benchmark_close:>12}{pct(last.benchmark_return_pct if last else None):>10}"
+        f"{batch.benchmark_symbol:<8}{'':<8}{batch.benchmark_initial_price:>14}"
+        f"{benchmark_close:>14}{pct(last.benchmark_return_pct if last else None):>11}"
     )
     return "\n".join([*lines, *_actions_and_rescorings(detail), "", LEGEND])
 

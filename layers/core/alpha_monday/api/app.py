@@ -46,12 +46,19 @@ def invalid_event_response(reason: str) -> dict[str, Any]:
 def respond(
     resolver: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
 ) -> dict[str, Any]:
-    """Route an API Gateway event; anything else is a JSON 400, never a KeyError."""
+    """Route an API Gateway event (HEAD as GET without its body); anything else is a JSON
+    400, never a KeyError."""
     if not isinstance(event.get("httpMethod"), str) or not isinstance(event.get("path"), str):
         return invalid_event_response(
             "not an API Gateway REST proxy event: httpMethod and path are required"
         )
-    result: dict[str, Any] = resolver.resolve(event, context)
+    # HEAD is GET without the body (a page's headers, its status), as HTTP defines it.
+    head = event["httpMethod"] == "HEAD"
+    result: dict[str, Any] = resolver.resolve(
+        {**event, "httpMethod": "GET"} if head else event, context
+    )
+    if head:
+        result["body"] = ""
     multi_value = result.setdefault("multiValueHeaders", {})
     for name, value in VARY.items():
         multi_value[name] = [value]

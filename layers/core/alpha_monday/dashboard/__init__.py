@@ -1,1 +1,2 @@
-"""The dashboard page (GET /): only its own function imports this package and pygal."""
+"""The pages (GET /, /weeks/{run_date}, ...): only their own function imports this package
+and Jinja2."""

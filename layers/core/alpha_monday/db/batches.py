@@ -25,6 +25,7 @@ from alpha_monday.domain.model import (
     NewBatch,
     Pick,
     PickMetric,
+    Week,
 )
 
 _BATCH_COLUMNS = (
@@ -56,13 +57,16 @@ _COUNTED_ACTIONS_COLUMN = (
     " FROM batch_corporate_actions a WHERE a.batch_id = b.id) AS corporate_actions"
 )
 
-# The batch and its picks in one statement; NULL batch_id means "the latest batch".
+# The batch and its picks in one statement, by id, else by run_date, else the latest.
 _BATCH_WITH_PICKS_SQL = f"""
 SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}, {_COUNTED_ACTIONS_COLUMN}
 FROM batches b
 LEFT JOIN picks p ON p.batch_id = b.id
 WHERE b.id = COALESCE(
-    %(batch_id)s::uuid, (SELECT id FROM batches ORDER BY run_date DESC LIMIT 1)
+    %(batch_id)s::uuid,
+    (SELECT id FROM batches
+     WHERE %(run_date)s::date IS NULL OR run_date = %(run_date)s::date
+     ORDER BY run_date DESC LIMIT 1)
 )
 ORDER BY p.ticker
 """  # noqa: S608 - only constant column lists are interpolated
@@ -194,9 +198,13 @@ def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint
     ]
 
 
-def _load_detail(conn: psycopg.Connection, batch_id: UUID | None) -> BatchDetail | None:
+def _load_detail(
+    conn: psycopg.Connection, batch_id: UUID | None, run_date: date | None = None
+) -> BatchDetail | None:
     with conn.cursor(row_factory=dict_row) as cursor:
-        rows = cursor.execute(_BATCH_WITH_PICKS_SQL, {"batch_id": batch_id}).fetchall()
+        rows = cursor.execute(
+            _BATCH_WITH_PICKS_SQL, {"batch_id": batch_id, "run_date": run_date}
+        ).fetchall()
         if not rows:
             return None
         ((batch, picks),) = _batches_with_picks(rows)
@@ -221,6 +229,21 @@ def get_batch_detail(conn: psycopg.Connection, batch_id: UUID) -> BatchDetail:
 def get_latest_batch_detail(conn: psycopg.Connection) -> BatchDetail | None:
     """The batch with the greatest run_date, in detail, or None when there is none."""
     return _load_detail(conn, None)
+
+
+def get_week(conn: psycopg.Connection, run_date: date) -> Week:
+    """The batch of `run_date` in detail, with the run dates of the weeks before and after
+    it (3 queries)."""
+    detail = _load_detail(conn, None, run_date)
+    if detail is None:
+        raise BatchNotFound(f"no batch for the week of {run_date.isoformat()}")
+    row = conn.execute(
+        "SELECT (SELECT max(run_date) FROM batches WHERE run_date < %(day)s),"
+        " (SELECT min(run_date) FROM batches WHERE run_date > %(day)s)",
+        {"day": run_date},
+    ).fetchone()
+    assert row is not None  # two scalar subqueries always answer one row
+    return Week(detail=detail, previous_run_date=row[0], next_run_date=row[1])
 
 
 def list_batches(conn: psycopg.Connection, limit: int, before: date | None = None) -> BatchPage:

@@ -14,11 +14,16 @@ from uuid import UUID
 
 import psycopg
 
-from alpha_monday.db.batches import get_batch_detail, get_latest_batch_detail, list_batches
+from alpha_monday.db.batches import (
+    get_batch_detail,
+    get_latest_batch_detail,
+    get_week,
+    list_batches,
+)
 from alpha_monday.db.track_record import scored_picks
 from alpha_monday.db.translate import domain_error
 from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable
-from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage
+from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage, Week
 from alpha_monday.domain.track_record import TrackRecord, track_record
 
 
@@ -34,6 +39,9 @@ class PublishedViews:
 
     def batch_detail(self, batch_id: UUID) -> BatchDetail:
         return get_batch_detail(self._conn, batch_id)
+
+    def week(self, run_date: date) -> Week:
+        return get_week(self._conn, run_date)
 
     def batches_page(self, limit: int, before: date | None) -> BatchPage:
         return list_batches(self._conn, limit=limit, before=before)

@@ -126,6 +126,14 @@ class BatchSummary(Batch):
     latest_checkpoint: LatestReturns | None
 
 
+class Week(Row):
+    """One batch in detail, with the weeks on either side of it (for paging both ways)."""
+
+    detail: BatchDetail
+    previous_run_date: date | None
+    next_run_date: date | None
+
+
 class BatchPage(Row):
     items: tuple[BatchSummary, ...]
     next_run_date_before: date | None = Field(
