@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import feedparser
 import psycopg
 import pytest
 
@@ -193,6 +194,14 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
     alpha_y = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#alpha-chart .y-axis text")]
     assert all(label.endswith("pts") for label in alpha_y)
     assert "not investment advice" in browser.find_element(By.TAG_NAME, "footer").text
+    # And the feed is linked for readers and for browsers, and is Atom with every week
+    feed_url = browser.find_element(By.ID, "feed-link").get_attribute("href")
+    alternate = browser.find_element(By.CSS_SELECTOR, 'link[rel="alternate"]')
+    assert alternate.get_attribute("type") == "application/atom+xml"
+    assert feed_url == alternate.get_attribute("href")
+    with urllib.request.urlopen(feed_url, timeout=10) as answer:
+        feed = feedparser.parse(answer.read())
+    assert (feed.bozo, len([e for e in feed.entries if "completed" not in e.title])) == (0, 5)
     desktop = _screenshot(browser, "dashboard-desktop", DESKTOP)
     # And on a phone the page fits the screen's width, the key numbers in view
     phone = _screenshot(browser, "dashboard-phone", PHONE)

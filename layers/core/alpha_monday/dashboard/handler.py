@@ -1,5 +1,6 @@
-"""The pages people open: GET / (the dashboard), /weeks/{run_date}, /analysis-plan and
-/favicon.ico, on the shared resolver (its CORS and its JSON error model for the API).
+"""The pages people open: GET / (the dashboard), /weeks/{run_date}, /feed.atom,
+/analysis-plan and /favicon.ico, on the shared resolver (its CORS, and its JSON error
+model for the API).
 
 A page's own failures are pages too: a bad parameter is an HTML 400, an unknown week an
 HTML 404, the database down an HTML 503, each rendered at this boundary.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -26,7 +27,13 @@ from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.api.params import ORIGIN_LIST, parse_origins
 from alpha_monday.api.routes import Connect
 from alpha_monday.config import ApiSettings, api_settings, database_settings
-from alpha_monday.dashboard.page import ALL_ORIGINS, dashboard_html, error_html, week_html
+from alpha_monday.dashboard.page import (
+    ALL_ORIGINS,
+    dashboard_html,
+    error_html,
+    feed_atom,
+    week_html,
+)
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.db.views import views
@@ -36,6 +43,8 @@ from alpha_monday.domain.model import BatchOrigin
 from alpha_monday.observability import logger
 
 HISTORY_PAGE = 10
+FEED_WEEKS = 20
+ATOM = "application/atom+xml; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 PLAIN_TEXT = "text/plain; charset=utf-8"
 SVG = "image/svg+xml"
@@ -142,6 +151,14 @@ def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRoute
             return _html(
                 HTTPStatus.OK, week_html(shown), CACHE_COMPLETED if final else CACHE_CHANGING
             )
+
+        return _page(build)
+
+    @router.get("/feed.atom", include_in_schema=False)
+    def feed() -> Response[str]:
+        def build() -> Response[str]:
+            atom = feed_atom(views(connect).recent_weeks(FEED_WEEKS), datetime.now(UTC))
+            return Response(200, ATOM, atom, {"Cache-Control": CACHE_CHANGING})
 
         return _page(build)
 

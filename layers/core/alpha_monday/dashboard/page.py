@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from alpha_monday.api.models import ANALYSIS_PLAN
-from alpha_monday.dashboard.charts import Chart, Series, time_chart
+from alpha_monday.dashboard.charts import Chart, Series, day_label, time_chart
 from alpha_monday.dashboard.rendering import render
+from alpha_monday.domain.calendar import market_instant_utc
 from alpha_monday.domain.model import (
     BatchDetail,
     BatchOrigin,
     BatchPage,
     BatchSummary,
     Checkpoint,
+    FeedWeek,
     Week,
 )
-from alpha_monday.domain.schedule import CHECKPOINT_COUNT, final_checkpoint
+from alpha_monday.domain.schedule import CHECKPOINT_COUNT, MARKET_CLOSE, final_checkpoint
 from alpha_monday.domain.track_record import Record, SequenceInterval, TrackRecord, mean_return
 
 ALL_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
@@ -272,3 +274,74 @@ def week_html(week: Week) -> str:
 
 def error_html(status: int, title: str, message: str) -> str:
     return render("error.html", status=status, title=title, message=message)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: datetime
+    link: str
+    lines: tuple[str, ...]
+
+
+def _committed_entry(week: FeedWeek) -> FeedEntry:
+    batch = week.summary
+    when = batch.committed_at or batch.created_at
+    lines = [f"{p.action} {p.ticker}: {p.reasoning}" for p in week.picks]
+    lines.append(
+        f"Commitment (SHA-256, docs/commitment.md): {batch.commitment_sha256}, "
+        f"committed at {batch.committed_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}."
+        if batch.commitment_sha256 and batch.committed_at
+        else "Stored before commitments were published: no commitment."
+    )
+    lines.append(f"Origin: {batch.origin} ({ORIGIN_WORDS[batch.origin]}).")
+    return FeedEntry(
+        id=f"tag:alpha-monday,2026:batch/{batch.id}/committed",
+        title=f"Week of {day_label(batch.run_date)}: "
+        + ", ".join(f"{p.action} {p.ticker}" for p in week.picks),
+        updated=when.astimezone(UTC),
+        link=f"/weeks/{batch.run_date.isoformat()}",
+        lines=tuple(lines),
+    )
+
+
+def _completed_entry(week: FeedWeek) -> FeedEntry | None:
+    batch, last = week.summary, week.summary.latest_checkpoint
+    if batch.status != "completed" or last is None:
+        return None
+    alpha = mean_return([m.vs_benchmark_pct for m in last.metrics])
+    scores = {m.pick_id: m.vs_benchmark_pct for m in last.metrics}
+    lines = [
+        f"{p.action} {p.ticker}: score {scores[p.id]:+.2f} % against SPY"
+        if p.id in scores
+        else f"{p.action} {p.ticker}: not scored"
+        for p in week.picks
+    ]
+    lines.append(f"SPY: {last.benchmark_return_pct:+.2f} % (total return).")
+    return FeedEntry(
+        id=f"tag:alpha-monday,2026:batch/{batch.id}/completed",
+        title=f"Week of {day_label(batch.run_date)} completed: batch alpha "
+        + ("n/a" if alpha is None else f"{alpha:+.2f} %"),
+        # The close it completed with: the last scored session's 16:00 in New York.
+        updated=market_instant_utc(last.checkpoint_date, MARKET_CLOSE),
+        link=f"/weeks/{batch.run_date.isoformat()}",
+        lines=tuple(lines),
+    )
+
+
+def feed_atom(weeks: Sequence[FeedWeek], now: datetime) -> str:
+    """The Atom feed: an entry when a week's picks are committed, one when it completes;
+    updated at its newest entry (at `now` while there is none)."""
+    entries = [
+        entry
+        for week in weeks
+        for entry in (_committed_entry(week), _completed_entry(week))
+        if entry is not None
+    ]
+    entries.sort(key=lambda entry: entry.updated, reverse=True)
+    return render(
+        "feed.atom",
+        entries=entries,
+        updated=entries[0].updated if entries else now.astimezone(UTC),
+    )

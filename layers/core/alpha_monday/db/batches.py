@@ -22,6 +22,7 @@ from alpha_monday.domain.model import (
     BatchPage,
     BatchStatus,
     Checkpoint,
+    FeedWeek,
     NewBatch,
     Pick,
     PickMetric,
@@ -244,6 +245,25 @@ def get_week(conn: psycopg.Connection, run_date: date) -> Week:
     ).fetchone()
     assert row is not None  # two scalar subqueries always answer one row
     return Week(detail=detail, previous_run_date=row[0], next_run_date=row[1])
+
+
+_PICKS_OF_BATCHES_SQL = f"""
+SELECT {_PICK_COLUMNS} FROM picks p WHERE p.batch_id = ANY(%(batch_ids)s) ORDER BY p.ticker
+"""  # noqa: S608 - only a constant column list is interpolated
+
+
+def recent_weeks(conn: psycopg.Connection, limit: int) -> list[FeedWeek]:
+    """The `limit` latest batches, newest first, each with its picks in full (2 queries)."""
+    page = list_batches(conn, limit)
+    rows = conn.cursor(row_factory=dict_row).execute(
+        _PICKS_OF_BATCHES_SQL, {"batch_ids": [item.id for item in page.items]}
+    )
+    picks: dict[UUID, list[Pick]] = defaultdict(list)
+    for row in rows:
+        pick = _pick_from_row(row)
+        if pick is not None:
+            picks[pick.batch_id].append(pick)
+    return [FeedWeek(summary=item, picks=tuple(picks[item.id])) for item in page.items]
 
 
 def list_batches(conn: psycopg.Connection, limit: int, before: date | None = None) -> BatchPage:

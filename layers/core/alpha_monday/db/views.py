@@ -19,11 +19,12 @@ from alpha_monday.db.batches import (
     get_latest_batch_detail,
     get_week,
     list_batches,
+    recent_weeks,
 )
 from alpha_monday.db.track_record import scored_picks
 from alpha_monday.db.translate import domain_error
 from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable
-from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage, Week
+from alpha_monday.domain.model import BatchDetail, BatchOrigin, BatchPage, FeedWeek, Week
 from alpha_monday.domain.track_record import TrackRecord, track_record
 
 
@@ -39,6 +40,9 @@ class PublishedViews:
 
     def batch_detail(self, batch_id: UUID) -> BatchDetail:
         return get_batch_detail(self._conn, batch_id)
+
+    def recent_weeks(self, limit: int) -> list[FeedWeek]:
+        return recent_weeks(self._conn, limit)
 
     def week(self, run_date: date) -> Week:
         return get_week(self._conn, run_date)

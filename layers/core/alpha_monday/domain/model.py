@@ -134,6 +134,14 @@ class Week(Row):
     next_run_date: date | None
 
 
+class FeedWeek(Row):
+    """A week as the feed announces it: its summary (latest returns) and its picks in full
+    (the reasoning is part of what was committed)."""
+
+    summary: BatchSummary
+    picks: tuple[Pick, ...]
+
+
 class BatchPage(Row):
     items: tuple[BatchSummary, ...]
     next_run_date_before: date | None = Field(
