@@ -7,6 +7,7 @@ server; otherwise an embedded server (pgserver) runs in a temporary folder.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.connection import close_connection
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
 from alpha_monday_local import embedded_db
+from alpha_monday_local.server import LocalApi, make_server
 from alpha_monday_local.template import load_template
 
 DOMAIN_TABLES = (
@@ -94,3 +96,21 @@ def database_url(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) ->
 def conn(database_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(database_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def serve_api(template: dict[str, Any]) -> Iterator[Callable[[], str]]:
+    """Serves the read API and the pages over real HTTP on a free port (call it once the
+    database holds what should be served); the base URL."""
+    servers = []
+
+    def start() -> str:
+        server = make_server(LocalApi(template), "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

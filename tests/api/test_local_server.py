@@ -7,10 +7,9 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,18 +20,12 @@ import pytest
 
 from alpha_monday.config import reset_settings_cache
 from alpha_monday_local import openapi
-from alpha_monday_local.server import LocalApi, make_server
 from tests.builders import seed_batches
 
 
 @pytest.fixture
-def base_url(database_url: str, template: dict[str, Any]) -> Iterator[str]:
-    server = make_server(LocalApi(template), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+def base_url(database_url: str, serve_api: Callable[[], str]) -> str:
+    return serve_api()
 
 
 def _get(url: str, method: str = "GET") -> tuple[int, dict[str, Any]]:

@@ -24,7 +24,14 @@ def test_every_documented_route_has_an_api_event_and_vice_versa(template: dict[s
     pages = {
         (method, path)
         for method in ("GET", "HEAD")
-        for path in ("/", "/weeks/{run_date}", "/feed.atom", "/analysis-plan", "/favicon.ico")
+        for path in (
+            "/",
+            "/weeks/{run_date}",
+            "/feed.atom",
+            "/data/{file}",
+            "/analysis-plan",
+            "/favicon.ico",
+        )
     }
     assert documented == deployed - pages
 

@@ -201,6 +201,17 @@ def _migrate_remote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from alpha_monday_local.verify import load, verify  # noqa: PLC0415
+
+    report = verify(load(args.source))
+    for mismatch in report.mismatches:
+        print(f"MISMATCH {mismatch}")
+    checked = ", ".join(f"{count} {what}" for what, count in report.checked.items())
+    print(f"checked {checked}: {len(report.mismatches)} mismatches")
+    return 1 if report.mismatches else 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return parse_iso_date(text)
@@ -271,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
         "missing ones filled in",
     )
     run.set_defaults(handler=_run_week)
+
+    check = add_command(
+        "verify",
+        help="recompute every published return, batch alpha, the track record and every "
+        "commitment from the open data, and list what differs",
+    )
+    check.add_argument(
+        "source",
+        help="a deployment's base URL (http://127.0.0.1:3000) or a folder of the open-data "
+        "CSVs (with track-record.json for the track record; docs/open-data.md)",
+    )
+    check.set_defaults(handler=_verify)
 
     serve = add_command("serve", help="serve the read API on localhost")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")

@@ -1,6 +1,6 @@
 """The pages people open: GET / (the dashboard), /weeks/{run_date}, /feed.atom,
-/analysis-plan and /favicon.ico, on the shared resolver (its CORS, and its JSON error
-model for the API).
+/data/{table}.csv (the open data), /analysis-plan and /favicon.ico, on the shared resolver
+(its CORS, and its JSON error model for the API).
 
 A page's own failures are pages too: a bad parameter is an HTML 400, an unknown week an
 HTML 404, the database down an HTML 503, each rendered at this boundary.
@@ -38,12 +38,13 @@ from alpha_monday.db.connection import get_connection
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.db.views import views
 from alpha_monday.domain.dates import parse_iso_date
-from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable
+from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable, UnknownOpenTable
 from alpha_monday.domain.model import BatchOrigin
 from alpha_monday.observability import logger
 
 HISTORY_PAGE = 10
 FEED_WEEKS = 20
+CSV = "text/csv; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -96,7 +97,7 @@ def _page(build: Callable[[], Response[str]]) -> Response[str]:
             return build()
     except InvalidPageRequest as error:
         return _error_page(HTTPStatus.BAD_REQUEST, str(error))
-    except BatchNotFound as error:
+    except (BatchNotFound, UnknownOpenTable) as error:
         return _error_page(HTTPStatus.NOT_FOUND, f"{error}.")
     except DatabaseUnavailable as error:
         logger.error("database unavailable", extra={"reason": str(error)})
@@ -159,6 +160,15 @@ def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRoute
         def build() -> Response[str]:
             atom = feed_atom(views(connect).recent_weeks(FEED_WEEKS), datetime.now(UTC))
             return Response(200, ATOM, atom, {"Cache-Control": CACHE_CHANGING})
+
+        return _page(build)
+
+    @router.get("/data/<file>", include_in_schema=False)
+    def open_data(file: str) -> Response[str]:
+        def build() -> Response[str]:
+            table = file.removesuffix(".csv") if file.endswith(".csv") else f"{file} (not .csv)"
+            csv = views(connect).open_table_csv(table)
+            return Response(200, CSV, csv, {"Cache-Control": CACHE_CHANGING})
 
         return _page(build)
 

@@ -21,6 +21,7 @@ from alpha_monday.db.batches import (
     list_batches,
     recent_weeks,
 )
+from alpha_monday.db.open_data import open_table_csv
 from alpha_monday.db.track_record import scored_picks
 from alpha_monday.db.translate import domain_error
 from alpha_monday.domain.errors import BatchNotFound, DatabaseUnavailable
@@ -40,6 +41,9 @@ class PublishedViews:
 
     def batch_detail(self, batch_id: UUID) -> BatchDetail:
         return get_batch_detail(self._conn, batch_id)
+
+    def open_table_csv(self, table: str) -> str:
+        return open_table_csv(self._conn, table)
 
     def recent_weeks(self, limit: int) -> list[FeedWeek]:
         return recent_weeks(self._conn, limit)

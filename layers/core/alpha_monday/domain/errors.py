@@ -30,6 +30,10 @@ class BatchNotFound(AlphaMondayError):
     """No batch has the requested id."""
 
 
+class UnknownOpenTable(AlphaMondayError):
+    """No open-data table has the requested name."""
+
+
 class BatchNotActive(AlphaMondayError):
     """A checkpoint was written for a batch that is completed or failed."""
 
