@@ -115,6 +115,16 @@ def test_the_live_track_record_matches_a_recomputation(
     )
     assert overall["weeks_to_power"] == math.ceil(needed) - 4
     assert (body["power_edge_pct"], body["analysis_plan"]) == ("0.5", "/analysis-plan")
+    # And the equity curve starts at $100 each and gets a point per completed fortnight
+    curve = overall["equity_curve"]
+    assert curve[0] == {
+        "day": FIRST_MONDAY.isoformat(),
+        "picks_value": "100.0000",
+        "spy_value": "100.0000",
+        "drawdown_pct": "0.000000",
+    }
+    assert len(curve) == 1 + 4
+    assert all(Decimal(point["drawdown_pct"]) <= 0 for point in curve)
     # And the sign-flip p-value enumerates all 2^12 direction patterns, as scipy does
     contributions = np.array([float(score) / 12 for score in finals])
     exact = stats.permutation_test(

@@ -188,20 +188,6 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
         a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#history td a")
     ]
     assert all("/weeks/" in link for link in links)
-    # And the cumulative alpha is drawn on dates, a point per live week, in points
-    alpha_dots = browser.find_elements(By.CSS_SELECTOR, "#alpha-chart circle.dot")
-    assert len(alpha_dots) == 3
-    alpha_y = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#alpha-chart .y-axis text")]
-    assert all(label.endswith("pts") for label in alpha_y)
-    assert "not investment advice" in browser.find_element(By.TAG_NAME, "footer").text
-    # And the feed is linked for readers and for browsers, and is Atom with every week
-    feed_url = browser.find_element(By.ID, "feed-link").get_attribute("href")
-    alternate = browser.find_element(By.CSS_SELECTOR, 'link[rel="alternate"]')
-    assert alternate.get_attribute("type") == "application/atom+xml"
-    assert feed_url == alternate.get_attribute("href")
-    with urllib.request.urlopen(feed_url, timeout=10) as answer:
-        feed = feedparser.parse(answer.read())
-    assert (feed.bozo, len([e for e in feed.entries if "completed" not in e.title])) == (0, 5)
     desktop = _screenshot(browser, "dashboard-desktop", DESKTOP)
     # And on a phone the page fits the screen's width, the key numbers in view
     phone = _screenshot(browser, "dashboard-phone", PHONE)
@@ -213,6 +199,37 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
     assert table.size["width"] <= PHONE[0]
     assert desktop.stat().st_size > 10_000
     assert phone.stat().st_size > 10_000
+
+
+def test_the_track_record_draws_its_curves_on_dates_and_links_the_feed(
+    seeded_dashboard: webdriver.Chrome,
+) -> None:
+    browser = seeded_dashboard
+    # And the cumulative alpha is drawn on dates, a point per live week, in points
+    alpha_dots = browser.find_elements(By.CSS_SELECTOR, "#alpha-chart circle.dot")
+    assert len(alpha_dots) == 3
+    alpha_y = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#alpha-chart .y-axis text")]
+    assert all(label.endswith("pts") for label in alpha_y)
+    # And $100 following the picks is drawn against $100 in SPY, in dollars, with its drawdown
+    equity_y = [
+        t.text for t in browser.find_elements(By.CSS_SELECTOR, "#equity-chart .y-axis text")
+    ]
+    assert equity_y
+    assert all(label.startswith("$") for label in equity_y)
+    picks_line = browser.find_elements(By.CSS_SELECTOR, "#equity-chart .serie-0 circle.dot")
+    spy_line = browser.find_elements(By.CSS_SELECTOR, "#equity-chart .serie-1 circle.dot")
+    assert len(picks_line) == len(spy_line) == 1 + 3  # the start and three live fortnights
+    assert "$100 in SPY" in browser.find_element(By.ID, "equity-chart").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#drawdown-chart circle.dot")
+    assert "not investment advice" in browser.find_element(By.TAG_NAME, "footer").text
+    # And the feed is linked for readers and for browsers, and is Atom with every week
+    feed_url = browser.find_element(By.ID, "feed-link").get_attribute("href")
+    alternate = browser.find_element(By.CSS_SELECTOR, 'link[rel="alternate"]')
+    assert alternate.get_attribute("type") == "application/atom+xml"
+    assert feed_url == alternate.get_attribute("href")
+    with urllib.request.urlopen(feed_url, timeout=10) as answer:
+        feed = feedparser.parse(answer.read())
+    assert (feed.bozo, len([e for e in feed.entries if "completed" not in e.title])) == (0, 5)
 
 
 def test_a_week_has_its_page_with_every_day_and_pages_both_ways(

@@ -214,19 +214,20 @@ def _scored_picks(data: OpenData) -> list[ScoredPick]:
     """The track record's input, from the CSVs: each pick of a completed batch with its
     score at its last computed checkpoint."""
     checkpoints = {row["id"]: row for row in data.tables["checkpoints"]}
-    last: dict[str, tuple[str, str]] = {}
+    last: dict[str, tuple[str, Row, Row]] = {}
     for metric in data.tables["metrics"]:
         checkpoint = checkpoints[metric["checkpoint_id"]]
         if checkpoint["status"] == "computed":
             day = checkpoint["checkpoint_date"]
             if metric["pick_id"] not in last or last[metric["pick_id"]][0] < day:
-                last[metric["pick_id"]] = (day, metric["vs_benchmark_pct"])
+                last[metric["pick_id"]] = (day, metric, checkpoint)
     batches = {row["id"]: row for row in data.tables["batches"]}
     rows = []
     for pick in data.tables["picks"]:
         batch = batches[pick["batch_id"]]
         if batch["status"] != "completed":
             continue
+        day, metric, checkpoint = last.get(pick["id"], ("", {}, {}))
         rows.append(
             ScoredPick(
                 batch_id=UUID(batch["id"]),
@@ -235,7 +236,10 @@ def _scored_picks(data: OpenData) -> list[ScoredPick]:
                 prompt_version=batch["prompt_version"] or None,
                 ticker=pick["ticker"],
                 action=cast("PickAction", pick["action"]),
-                vs_benchmark_pct=_decimal(last[pick["id"]][1]) if pick["id"] in last else None,
+                vs_benchmark_pct=_decimal(metric.get("vs_benchmark_pct", "")),
+                absolute_return_pct=_decimal(metric.get("absolute_return_pct", "")),
+                benchmark_return_pct=_decimal(checkpoint.get("benchmark_return_pct", "")),
+                final_date=date.fromisoformat(day) if day else None,
             )
         )
     return sorted(rows, key=lambda r: (r.run_date, r.ticker))

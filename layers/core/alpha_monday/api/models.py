@@ -377,6 +377,26 @@ class BatchAlphaOut(ApiModel):
     )
 
 
+class EquityPointOut(ApiModel):
+    day: date = Field(
+        description="the end of a completed fortnight (the first point: the first Monday)",
+        examples=["2026-06-12"],
+    )
+    picks_value: DecimalString = Field(
+        description="$100 following the picks: two $50 sleeves (even and odd weeks), each "
+        "holding one fortnight at a time equal-weight in its picks (a SELL is a short), "
+        "compounded from the published final returns; 4 decimal places, half-even",
+        examples=["103.2417"],
+    )
+    spy_value: DecimalString = Field(
+        description="$100 in SPY over the same fortnights, the same way", examples=["101.8860"]
+    )
+    drawdown_pct: DecimalString = Field(
+        description="picks_value against its running peak, in percent (0 or below), 6 places",
+        examples=["-1.250000"],
+    )
+
+
 class PickScoreOut(ApiModel):
     batch_id: UUID = Field(description="the pick's batch", examples=[BATCH_ID_EXAMPLE])
     run_date: date = Field(description="its batch's Monday", examples=["2026-06-01"])
@@ -491,6 +511,10 @@ class RecordOut(ApiModel):
     best_pick: PickScoreOut | None = Field(description="the highest final score")
     worst_pick: PickScoreOut | None = Field(description="the lowest final score")
     by_action: list[ActionSplitOut] = Field(description="BUY picks, then SELL picks")
+    equity_curve: list[EquityPointOut] = Field(
+        description="$100 following the picks against $100 in SPY, a point per completed "
+        "fortnight; no costs or taxes, not a tradeable strategy (docs/api.md)"
+    )
 
 
 class ModelRecordOut(RecordOut):

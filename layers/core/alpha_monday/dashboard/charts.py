@@ -8,7 +8,7 @@ every name and label like any other page text.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -77,14 +77,24 @@ def _nice_step(span: float, ticks: int) -> float:
     return next(s * magnitude for s in _NICE_STEPS if s * magnitude >= raw)
 
 
-def _value_ticks(low: float, high: float, unit: str) -> tuple[float, float, list[Tick]]:
+def _signed(value: float, unit: str) -> str:
+    return f"{value:+g}{unit}" if value else f"0{unit}"
+
+
+def _dollars(value: float, _: str) -> str:
+    return f"${value:,.2f}" if value % 1 else f"${value:,.0f}"
+
+
+def _value_ticks(
+    low: float, high: float, unit: str, label: Callable[[float, str], str]
+) -> tuple[float, float, list[Tick]]:
     if high - low < 1e-9:
         low, high = low - 1, high + 1
     step = _nice_step(high - low, _Y_TICKS)
     first, last = math.floor(low / step) * step, math.ceil(high / step) * step
     count = round((last - first) / step)
     values = [first + i * step for i in range(count + 1)]
-    return first, last, [Tick(v, f"{v:+g}{unit}" if v else f"0{unit}") for v in values]
+    return first, last, [Tick(v, label(v, unit)) for v in values]
 
 
 def _month_starts(start: date, end: date) -> list[date]:
@@ -127,15 +137,23 @@ def _path(points: Sequence[tuple[float, float] | None]) -> str:
     return " ".join(commands)
 
 
-def time_chart(title: str, series: Sequence[Series], unit: str = " %") -> Chart | None:
-    """The chart of `series` on one date axis and one value axis; None without a point."""
+def time_chart(
+    title: str, series: Sequence[Series], unit: str = " %", *, money: bool = False
+) -> Chart | None:
+    """The chart of `series` on one date axis and one value axis (signed values with
+    `unit` and 0 always in range, or dollars); None without a point."""
     known = [(day, float(v)) for s in series for day, v in s.points if v is not None]
     if not known:
         return None
     start, end = min(d for d, _ in known), max(d for d, _ in known)
     days = max((end - start).days, 1)
+    values = [v for _, v in known]
+    label = _dollars if money else _signed
     low, high, y_ticks = _value_ticks(
-        min(0.0, *(v for _, v in known)), max(0.0, *(v for _, v in known)), unit
+        min(values) if money else min(0.0, *values),
+        max(values) if money else max(0.0, *values),
+        unit,
+        label,
     )
     plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
 
@@ -157,7 +175,12 @@ def time_chart(title: str, series: Sequence[Series], unit: str = " %") -> Chart 
                 index,
                 _path([None if p is None else (p[0], p[1]) for p in placed]),
                 tuple(
-                    Dot(p[0], p[1], f"{item.name}, {day_label(p[2])}: {p[3]:+.2f}{unit}")
+                    Dot(
+                        p[0],
+                        p[1],
+                        f"{item.name}, {day_label(p[2])}: "
+                        + (f"${p[3]:,.2f}" if money else f"{p[3]:+.2f}{unit}"),
+                    )
                     for p in placed
                     if p is not None
                 ),
@@ -174,6 +197,6 @@ def time_chart(title: str, series: Sequence[Series], unit: str = " %") -> Chart 
         plot_bottom=plot_bottom,
         x_ticks=tuple(Tick(x(day), label) for day, label in _date_ticks(start, end)),
         y_ticks=tuple(Tick(y(t.position), t.label) for t in y_ticks),
-        zero_y=y(0.0) if low <= 0 <= high else None,
+        zero_y=y(0.0) if low <= 0 <= high and not money else None,
         lines=tuple(lines),
     )

@@ -229,6 +229,28 @@ def _alpha_chart(record: Record) -> Chart | None:
     )
 
 
+def _equity_charts(record: TrackRecord) -> tuple[Chart | None, Chart | None]:
+    """$100 following each contender's picks against $100 in SPY, and each one's drawdown."""
+    contenders = [
+        (f"{item.model or 'unknown'} {item.prompt_version or ''}".strip(), item.record.equity_curve)
+        for item in record.by_model
+    ]
+    spy = record.overall.equity_curve
+    equity = time_chart(
+        "$100 following the picks against $100 in SPY, at the end of each fortnight",
+        [
+            *(Series(name, [(p.day, p.picks_value) for p in curve]) for name, curve in contenders),
+            Series("$100 in SPY", [(p.day, p.spy_value) for p in spy]),
+        ],
+        money=True,
+    )
+    drawdown = time_chart(
+        "Drawdown: below the best value so far",
+        [Series(name, [(p.day, p.drawdown_pct) for p in curve]) for name, curve in contenders],
+    )
+    return equity, drawdown
+
+
 def _origin_query(origins: Sequence[BatchOrigin]) -> str:
     return ",".join(origins)
 
@@ -253,6 +275,7 @@ def dashboard_html(
         record=record,
         summary=verdict(record.overall, record.power_edge_pct),
         alpha_chart=_alpha_chart(record.overall),
+        equity_charts=_equity_charts(record),
         origins=_origin_query(origins),
         all_origins=tuple(origins) == ALL_ORIGINS,
         elsewhere=elsewhere,

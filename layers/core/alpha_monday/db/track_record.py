@@ -12,11 +12,12 @@ from alpha_monday.domain.model import BatchOrigin, ScoredPick
 
 _SCORED_PICKS_SQL = """
 SELECT b.id AS batch_id, b.run_date, b.model, b.prompt_version, p.ticker, p.action,
-       last.vs_benchmark_pct
+       last.vs_benchmark_pct, last.absolute_return_pct, last.benchmark_return_pct,
+       last.checkpoint_date AS final_date
 FROM batches b
 JOIN picks p ON p.batch_id = b.id
 LEFT JOIN LATERAL (
-    SELECT m.vs_benchmark_pct
+    SELECT m.vs_benchmark_pct, m.absolute_return_pct, c.benchmark_return_pct, c.checkpoint_date
     FROM pick_checkpoint_metrics m
     JOIN checkpoints c ON c.id = m.checkpoint_id
     WHERE m.pick_id = p.id AND c.status = 'computed'

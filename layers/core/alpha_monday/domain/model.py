@@ -188,3 +188,7 @@ class ScoredPick(Row):
     ticker: str
     action: PickAction
     vs_benchmark_pct: Decimal | None
+    # The same checkpoint's position return and SPY's, and its date (for the equity curve).
+    absolute_return_pct: Decimal | None = None
+    benchmark_return_pct: Decimal | None = None
+    final_date: date | None = None

@@ -25,6 +25,7 @@ from alpha_monday.domain.confidence_sequence import (
     batches_for_power,
     confidence_sequence,
 )
+from alpha_monday.domain.equity import EquityPoint, FortnightResult, equity_curve
 from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.model import PickAction, ScoredPick
 from alpha_monday.domain.statistics import (
@@ -74,6 +75,10 @@ class FinalScore:
     ticker: str
     action: PickAction
     vs_benchmark_pct: Decimal
+    # The same checkpoint's position return, SPY's return and date (the equity curve's).
+    absolute_return_pct: Decimal | None = None
+    benchmark_return_pct: Decimal | None = None
+    final_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class Record:
     best_pick: FinalScore | None
     worst_pick: FinalScore | None
     by_action: tuple[ActionSplit, ...]
+    # $100 following the picks against $100 in SPY (domain/equity.py).
+    equity_curve: tuple[EquityPoint, ...] = ()
 
     @property
     def could_be_chance(self) -> bool | None:
@@ -205,6 +212,26 @@ def _weeks_to_power(batches: int, long_run_sd: float, edge: Decimal) -> int:
     return max(0, math.ceil(batches_for_power(long_run_sd, float(edge))) - batches)
 
 
+def _fortnights(scores: Sequence[FinalScore]) -> list[FortnightResult]:
+    """Each batch's final position returns, and SPY's at its latest final day."""
+    results = []
+    ordered = sorted(scores, key=lambda s: (s.run_date, s.batch_id))
+    for (run_date, _), picks in groupby(ordered, key=lambda s: (s.run_date, s.batch_id)):
+        known = [
+            (s.final_date, s.absolute_return_pct, s.benchmark_return_pct)
+            for s in picks
+            if s.final_date is not None
+            and s.absolute_return_pct is not None
+            and s.benchmark_return_pct is not None
+        ]
+        if known:
+            final_date, _, benchmark = max(known, key=lambda k: k[0])
+            results.append(
+                FortnightResult(run_date, final_date, tuple(k[1] for k in known), benchmark)
+            )
+    return results
+
+
 def record_of(scores: Sequence[FinalScore], edge: Decimal = DEFAULT_POWER_EDGE_PCT) -> Record:
     hits = sum(1 for s in scores if s.vs_benchmark_pct > 0)
     alphas = _batch_alphas(scores)
@@ -240,13 +267,23 @@ def record_of(scores: Sequence[FinalScore], edge: Decimal = DEFAULT_POWER_EDGE_P
         best_pick=max(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         worst_pick=min(scores, key=lambda s: s.vs_benchmark_pct, default=None),
         by_action=(_action_split("BUY", scores), _action_split("SELL", scores)),
+        equity_curve=equity_curve(_fortnights(scores)),
     )
 
 
 def _scores(rows: Iterable[ScoredPick]) -> list[FinalScore]:
     """Picks never scored (no computed checkpoint) have nothing to count."""
     return [
-        FinalScore(row.batch_id, row.run_date, row.ticker, row.action, row.vs_benchmark_pct)
+        FinalScore(
+            row.batch_id,
+            row.run_date,
+            row.ticker,
+            row.action,
+            row.vs_benchmark_pct,
+            row.absolute_return_pct,
+            row.benchmark_return_pct,
+            row.final_date,
+        )
         for row in rows
         if row.vs_benchmark_pct is not None
     ]
