@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -87,3 +88,17 @@ def test_offline_providers_refuse_to_run_on_lambda(monkeypatch: pytest.MonkeyPat
         SyntheticMarket(now=lambda: TUESDAY_EVENING)
     with pytest.raises(ConfigurationError, match="local runs only"):
         ScriptedPicker()
+
+
+def test_synthetic_levels_follow_a_plausible_path_over_the_whole_range() -> None:
+    # Given the walk seen in mid-2022 and in mid-2026: its level drifts up, as markets went,
+    # instead of today's level in 2022 (SPY was about 400-470 in 2022, about 580 in 2026)
+    def mean_close(year: int) -> Decimal:
+        seen = SyntheticMarket(now=lambda: datetime(year, 6, 30, 22, tzinfo=UTC))
+        closes = list(seen.daily_closes("SPY").closes.values())
+        return sum(closes, Decimal(0)) / len(closes)
+
+    early, late = mean_close(2022), mean_close(2026)
+    assert 350 < early < 500
+    assert 500 < late < 700
+    assert late / early > Decimal("1.15")

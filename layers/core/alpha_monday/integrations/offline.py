@@ -61,6 +61,11 @@ CLOSE_PUBLISHED_AT = time(16, 30)
 TRADING_DAYS_PER_YEAR = 252
 # Pull back towards the ticker's level, so prices wander like a market, not off to 0 or 10x.
 MEAN_REVERSION = 0.01
+# The levels in PROFILES are those of this date; the level drifts up 7 % a year (in logs),
+# so the walk's 2022 sits about a quarter lower than its 2026, as markets went.
+LEVEL_DATE = date(2026, 6, 1)
+LEVEL_GROWTH = 0.07
+DAYS_PER_YEAR = 365.25
 OFFLINE_MODEL = "offline-scripted-picker"
 OFFLINE_SOURCE_ID = "offline_synthetic"
 
@@ -150,19 +155,22 @@ def _actions(symbol: str, splits_through: date, dividends_through: date) -> Corp
 
 @cache
 def _walk(symbol: str, last_day: date) -> dict[date, Decimal]:
-    """A mean-reverting log-price walk around the ticker's level, at its daily volatility,
-    as unadjusted closes: a split divides the close by its factor, an ex-dividend day
-    drops it by the dividend."""
+    """A mean-reverting log-price walk around the ticker's drifting level, at its daily
+    volatility, as unadjusted closes: a split divides the close by its factor, an
+    ex-dividend day drops it by the dividend."""
     level, annual_volatility = PROFILES.get(symbol, BENCHMARK_PROFILE)
     rng = random.Random(_seed("walk", symbol))  # noqa: S311 - synthetic prices, not crypto
     daily_volatility = annual_volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
-    anchor = math.log(level)
-    log_price = anchor + rng.gauss(0.0, 0.1)
+
+    def anchor(day: date) -> float:
+        return math.log(level) + LEVEL_GROWTH * (day - LEVEL_DATE).days / DAYS_PER_YEAR
+
+    log_price = anchor(WALK_START) + rng.gauss(0.0, 0.1)
     actions = _actions(symbol, last_day, last_day)
     closes = {}
     previous = WALK_START
     for day in _sessions_through(last_day):
-        log_price += MEAN_REVERSION * (anchor - log_price) + rng.gauss(0.0, daily_volatility)
+        log_price += MEAN_REVERSION * (anchor(day) - log_price) + rng.gauss(0.0, daily_volatility)
         shares = float(actions.split_factor(WALK_START, day))
         for action in actions.between(previous, day):
             if action.kind == "dividend":
