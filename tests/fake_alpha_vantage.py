@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from alpha_monday.domain.calendar import market_date, market_instant_utc
+from alpha_monday.domain.market_time import market_date, market_instant_utc
 from tests.fakes import daily_series_payload
 from tests.local_http import JsonHandler, serving_on_localhost
 

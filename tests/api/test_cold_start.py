@@ -22,6 +22,7 @@ FORBIDDEN = (
     "schemathesis",
     "jinja2",
     "scipy",
+    "holidays",  # the NYSE tables: the read side needs only the clock (domain/market_time.py)
 )
 # What one function alone may load: the pages render their templates with Jinja2.
 ALSO_ALLOWED = {"DashboardFunction": {"jinja2", "markupsafe"}}

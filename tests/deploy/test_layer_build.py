@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import py_compile
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from alpha_monday.dashboard import page
 from alpha_monday_local.layer_build import (
     build_dashboard,
     build_layer,
@@ -60,6 +62,38 @@ def test_a_read_handler_loads_from_the_bytecode_without_writing_any(layer: Path)
         check=True,
     )
     assert ran.stdout.strip().endswith(".cpython-311.pyc")
+
+
+def test_the_pages_render_from_the_layers_compiled_templates_as_from_the_sources(
+    layer: Path, tmp_path: Path
+) -> None:
+    # Given the pages' function and the layer as shipped (its templates compiled to modules)
+    pages = build_dashboard(tmp_path, platform=None, python=runtime_python())
+    script = (
+        "from datetime import UTC, datetime\n"
+        "from alpha_monday.dashboard import page, rendering\n"
+        "print(type(rendering.environment().loader).__name__)\n"
+        "print(page.error_html(404, 'Not Found', 'no <b>week</b> & more'))\n"
+        "print(page.feed_atom([], datetime(2026, 12, 2, tzinfo=UTC)))\n"
+    )
+    # When a cold interpreter renders a page from them, writing nothing
+    ran = subprocess.run(
+        [runtime_python(), "-B", "-c", script],
+        env={"PYTHONPATH": f"{pages}:{layer}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Then it loads the compiled modules and renders exactly what the sources render
+    loader, _, rendered = ran.stdout.partition("\n")
+    assert loader == "ModuleLoader"
+    assert rendered == (
+        page.error_html(404, "Not Found", "no <b>week</b> & more")
+        + "\n"
+        + page.feed_atom([], datetime(2026, 12, 2, tzinfo=UTC))
+        + "\n"
+    )
+    assert "no &lt;b&gt;week&lt;/b&gt; &amp; more" in rendered
 
 
 def test_the_cold_start_benchmark_answers_a_request_from_the_built_layer(

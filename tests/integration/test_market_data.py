@@ -15,7 +15,6 @@ from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.corporate_actions import PostgresActionCache
 from alpha_monday.db.prices import PostgresPriceCache
-from alpha_monday.domain.calendar import MARKET_TIMEZONE
 from alpha_monday.domain.errors import (
     MarketDataError,
     MarketDataInvalidClose,
@@ -24,6 +23,7 @@ from alpha_monday.domain.errors import (
     MarketDataUnavailable,
 )
 from alpha_monday.domain.market_data import MarketData
+from alpha_monday.domain.market_time import MARKET_TIMEZONE
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from alpha_monday.integrations.rate_limit import CallLimiter
 from tests.fake_alpha_vantage import INTRADAY_DISCOUNT, FakeAlphaVantage, serving

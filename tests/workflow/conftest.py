@@ -19,9 +19,9 @@ import psycopg
 import pytest
 
 from alpha_monday.config import load_market_settings, load_picker_settings
-from alpha_monday.domain.calendar import market_date, market_instant_utc
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import ActionSeries, DailyCloseSource, DailySeries
+from alpha_monday.domain.market_time import market_date, market_instant_utc
 from alpha_monday.domain.picks import (
     PROMPT_VERSION,
     Picker,

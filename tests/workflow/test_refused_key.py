@@ -15,7 +15,7 @@ import pytest
 
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.events import list_events
-from alpha_monday.domain.calendar import market_date
+from alpha_monday.domain.market_time import market_date
 from alpha_monday.integrations.alpha_vantage import AlphaVantageSource
 from alpha_monday.integrations.offline import SyntheticMarket
 from alpha_monday_local.sfn_runner import SimulatedClock

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from alpha_monday.dashboard.rendering import COMPILED_TEMPLATES, compile_templates
 from alpha_monday_local.paths import PROJECT_ROOT
 
 RUNTIME_PYTHON_VERSION = "3.11"
@@ -107,6 +108,8 @@ def build_layer(target: Path, *, platform: str | None, python: str) -> Path:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         dirs_exist_ok=True,
     )  # symlinks followed: the migrations' SQL is copied in
+    # The pages' templates as modules (Jinja2 is the dev venv's, the version the pages ship).
+    compile_templates(site / PACKAGE_DIR.name / "dashboard" / COMPILED_TEMPLATES.name)
     compile_bytecode(site, python)
     return site
 

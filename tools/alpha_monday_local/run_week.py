@@ -18,8 +18,8 @@ from alpha_monday.db.batches import (
 )
 from alpha_monday.db.connection import get_connection
 from alpha_monday.db.translate import translated_database_errors
-from alpha_monday.domain.calendar import market_date, market_instant_utc
 from alpha_monday.domain.errors import BatchNotFound, BatchNotResumable
+from alpha_monday.domain.market_time import market_date, market_instant_utc
 from alpha_monday.domain.model import BatchDetail
 from alpha_monday.integrations.offline import WALK_START
 from alpha_monday.integrations.providers import utc_now

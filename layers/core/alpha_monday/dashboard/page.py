@@ -11,7 +11,7 @@ from decimal import Decimal
 from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.dashboard.charts import Chart, Series, day_label, time_chart
 from alpha_monday.dashboard.rendering import render
-from alpha_monday.domain.calendar import market_instant_utc
+from alpha_monday.domain.market_time import market_instant_utc
 from alpha_monday.domain.model import (
     BatchDetail,
     BatchOrigin,

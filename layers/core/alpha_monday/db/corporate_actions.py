@@ -8,9 +8,9 @@ from datetime import date, datetime
 import psycopg
 
 from alpha_monday.db.events import append_event
-from alpha_monday.domain.calendar import market_date
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import ActionSeries
+from alpha_monday.domain.market_time import market_date
 
 _ACTIONS_SQL = """
 SELECT kind, action_date, value FROM corporate_actions

@@ -6,15 +6,13 @@ holidays and special closures such as national days of mourning).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from alpha_monday.domain.skip_reasons import WEEKEND, holiday
 
-MARKET_TIMEZONE = ZoneInfo("America/New_York")
 SATURDAY = 5
 
 
@@ -42,13 +40,3 @@ def last_session_before(day: date) -> date:
     while not is_session(candidate):
         candidate -= timedelta(days=1)
     return candidate
-
-
-def market_instant_utc(day: date, local_time: time) -> datetime:
-    """`local_time` in New York on `day`, as a UTC instant (DST-correct for that date)."""
-    return datetime.combine(day, local_time, tzinfo=MARKET_TIMEZONE).astimezone(UTC)
-
-
-def market_date(instant: datetime) -> date:
-    """The New York calendar date at `instant`."""
-    return instant.astimezone(MARKET_TIMEZONE).date()

@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from alpha_monday.domain.calendar import market_date
 from alpha_monday.domain.corporate_actions import CorporateActions
 from alpha_monday.domain.errors import (
     MarketDataError,
@@ -27,6 +26,7 @@ from alpha_monday.domain.errors import (
     MarketDataUnavailable,
     MarketDataUnknownSymbol,
 )
+from alpha_monday.domain.market_time import market_date
 from alpha_monday.domain.schedule import close_is_final
 
 

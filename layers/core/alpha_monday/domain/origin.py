@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from alpha_monday.domain.calendar import market_instant_utc
+from alpha_monday.domain.market_time import market_instant_utc
 from alpha_monday.domain.model import BatchOrigin
 
 MARKET_OPEN = time(9, 30)

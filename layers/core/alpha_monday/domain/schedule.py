@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from alpha_monday.domain.calendar import market_date, market_instant_utc
 from alpha_monday.domain.dates import parse_iso_date
 from alpha_monday.domain.errors import CheckpointNotInSchedule, InvalidRunDate
+from alpha_monday.domain.market_time import market_date, market_instant_utc
 from alpha_monday.domain.model import Checkpoint
 
 CHECKPOINT_COUNT = 14

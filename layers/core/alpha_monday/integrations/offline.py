@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cache
 
 from alpha_monday.config import running_on_lambda
-from alpha_monday.domain.calendar import is_session, market_date, market_instant_utc
+from alpha_monday.domain.calendar import is_session
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.errors import (
     ConfigurationError,
@@ -29,6 +29,7 @@ from alpha_monday.domain.errors import (
     PickerInvalidOutput,
 )
 from alpha_monday.domain.market_data import ActionSeries, DailySeries
+from alpha_monday.domain.market_time import market_date, market_instant_utc
 from alpha_monday.domain.picks import (
     PICKS_PER_BATCH,
     PROMPT_VERSION,
