@@ -253,6 +253,40 @@ def test_a_week_has_its_page_with_every_day_and_pages_both_ways(
     _screenshot(browser, "week-phone", PHONE)
 
 
+def test_the_history_pages_older_and_back_newer_to_the_same_weeks(
+    browser: webdriver.Chrome, serve: Serve, conn: psycopg.Connection, database_url: str
+) -> None:
+    # Given 23 completed weeks: pages of 10, 10 and 3
+    for week in range(23):
+        _completed(conn, week, "1.000000", "live")
+    base = serve(DATABASE_URL=database_url)
+    browser.set_window_size(*DESKTOP)
+    browser.get(f"{base}/")
+
+    def shown() -> list[str]:
+        return [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#history td a")]
+
+    first = shown()
+    assert len(first) == 10
+    assert not browser.find_elements(By.CSS_SELECTOR, '#history a[rel="prev"]')
+    # When a person pages older twice, then newer twice
+    browser.find_element(By.CSS_SELECTOR, '#history a[rel="next"]').click()
+    second = shown()
+    browser.find_element(By.CSS_SELECTOR, '#history a[rel="next"]').click()
+    third = shown()
+    assert (len(second), len(third)) == (10, 3)
+    assert not browser.find_elements(By.CSS_SELECTOR, '#history a[rel="next"]')
+    browser.find_element(By.CSS_SELECTOR, '#history a[rel="prev"]').click()
+    assert shown() == second
+    browser.find_element(By.CSS_SELECTOR, '#history a[rel="prev"]').click()
+    # Then each page comes back with the very weeks it showed
+    assert shown() == first
+    assert set(first) | set(second) | set(third) == {
+        f"{(FIRST_MONDAY + timedelta(weeks=w)).day} {FIRST_MONDAY + timedelta(weeks=w):%b %Y}"
+        for w in range(23)
+    }
+
+
 @pytest.mark.parametrize(
     "case",
     [

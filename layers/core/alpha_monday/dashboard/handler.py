@@ -138,6 +138,7 @@ def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRoute
                 record,
                 origins,
                 elsewhere=elsewhere,
+                newer=None if before is None else read.newer_page_before(before, HISTORY_PAGE),
                 newest_page=before is None,
             )
             return _html(HTTPStatus.OK, html, CACHE_CHANGING)

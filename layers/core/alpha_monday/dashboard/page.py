@@ -262,15 +262,18 @@ def dashboard_html(
     origins: Sequence[BatchOrigin],
     *,
     elsewhere: Record | None,
+    newer: date | None,
     newest_page: bool,
 ) -> str:
     """`elsewhere` is every origin's record, given when the asked origins have no completed
-    batch, so the page can say what exists instead."""
+    batch, so the page can say what exists instead; `newer` is where the page of newer
+    weeks begins (None: the first page)."""
     return render(
         "dashboard.html",
         latest=week_view(latest) if latest else None,
         history=[(item, _batch_alpha(item), _fortnight_end(item.run_date)) for item in page.items],
         older=page.next_run_date_before,
+        newer=newer,
         newest_page=newest_page,
         record=record,
         summary=verdict(record.overall, record.power_edge_pct),

@@ -266,6 +266,16 @@ def recent_weeks(conn: psycopg.Connection, limit: int) -> list[FeedWeek]:
     return [FeedWeek(summary=item, picks=tuple(picks[item.id])) for item in page.items]
 
 
+def newer_page_before(conn: psycopg.Connection, before: date, limit: int) -> date | None:
+    """For the page of batches older than `before`, where the page of the `limit` batches
+    just newer begins: its own `before` (exclusive), or None when that is the first page."""
+    row = conn.execute(
+        "SELECT run_date FROM batches WHERE run_date >= %s ORDER BY run_date LIMIT 1 OFFSET %s",
+        (before, limit),
+    ).fetchone()
+    return row[0] if row else None
+
+
 def list_batches(conn: psycopg.Connection, limit: int, before: date | None = None) -> BatchPage:
     """Newest first, keyset-paginated on run_date (unique), so pages never overlap or skip
     (1 query)."""

@@ -19,6 +19,7 @@ from alpha_monday.db.batches import (
     get_latest_batch_detail,
     get_week,
     list_batches,
+    newer_page_before,
     recent_weeks,
 )
 from alpha_monday.db.open_data import open_table_csv
@@ -50,6 +51,9 @@ class PublishedViews:
 
     def week(self, run_date: date) -> Week:
         return get_week(self._conn, run_date)
+
+    def newer_page_before(self, before: date, limit: int) -> date | None:
+        return newer_page_before(self._conn, before, limit)
 
     def batches_page(self, limit: int, before: date | None) -> BatchPage:
         return list_batches(self._conn, limit=limit, before=before)
