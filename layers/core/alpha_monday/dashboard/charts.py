@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 84, 16, 16, 48
 _NICE_STEPS = (1, 2, 2.5, 5, 10)
 _Y_TICKS = 5
 _X_TICKS = 6

@@ -295,8 +295,10 @@ def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_
     groups: dict[tuple[str | None, str | None], list[ScoredPick]] = {}
     for row in rows:
         groups.setdefault((row.model, row.prompt_version), []).append(row)
+    overall = record_of(_scores(rows), edge)
+    # One version holds every row: its record is the overall one, computed once.
     records = [
-        (model, prompt_version, record_of(_scores(group), edge))
+        (model, prompt_version, overall if len(groups) == 1 else record_of(_scores(group), edge))
         for (model, prompt_version), group in groups.items()
     ]
     p_values = [
@@ -304,7 +306,7 @@ def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_
     ]
     adjusted = holm(p_values, tests=len(records))
     return TrackRecord(
-        overall=record_of(_scores(rows), edge),
+        overall=overall,
         by_model=tuple(
             ModelRecord(model, version, record, None if p is None else estimate(p))
             for (model, version, record), p in zip(records, adjusted, strict=True)
