@@ -6,12 +6,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from alpha_monday.domain.calendar import (
-    closed_reason,
-    is_session,
-    last_session_before,
-    market_instant_utc,
-)
+from alpha_monday.domain.calendar import closed_reason, is_session, last_session_before
+from alpha_monday.domain.market_time import market_instant_utc
 
 
 @pytest.mark.parametrize(
