@@ -24,17 +24,27 @@ class ApiResponse:
 Call = Callable[..., ApiResponse]
 
 
+def lambda_result(
+    template: dict[str, Any],
+    path: str,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+) -> dict[str, Any]:
+    """What the Lambda function API Gateway would route `path` to returns, as it returns it."""
+    bare = path.split("?", maxsplit=1)[0]
+    route = next(r for r in api_routes(template) if r.method == "GET" and r.pattern.match(bare))
+    handler = load_handler(functions(template)[route.function_name])
+    event = proxy_event(method, path, {k: [v] for k, v in (headers or {}).items()}, route, b"")
+    result: dict[str, Any] = handler(event, LocalLambdaContext(route.function_name, "test"))
+    return result
+
+
 @pytest.fixture
 def call_api(database_url: str, template: dict[str, Any]) -> Call:
     """GET a path through the Lambda function API Gateway would route it to."""
-    routes = api_routes(template)
-    properties = functions(template)
 
     def call(path: str, headers: dict[str, str] | None = None, method: str = "GET") -> ApiResponse:
-        route = next(r for r in routes if r.pattern.match(path.split("?", maxsplit=1)[0]))
-        handler = load_handler(properties[route.function_name])
-        event = proxy_event(method, path, {k: [v] for k, v in (headers or {}).items()}, route, b"")
-        result = handler(event, LocalLambdaContext(route.function_name, "test-request"))
+        result = lambda_result(template, path, headers, method)
         response_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}
         response_headers.update(result.get("headers") or {})
         return ApiResponse(int(result["statusCode"]), response_headers, json.loads(result["body"]))

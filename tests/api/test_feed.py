@@ -12,18 +12,8 @@ import psycopg
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
-from alpha_monday_local.lambda_context import LocalLambdaContext
-from alpha_monday_local.server import proxy_event
-from alpha_monday_local.template import api_routes, functions, load_handler
+from tests.api.conftest import lambda_result
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch
-
-
-def _get(template: dict[str, Any], path: str) -> dict[str, Any]:
-    route = next(r for r in api_routes(template) if r.method == "GET" and r.pattern.match(path))
-    handler = load_handler(functions(template)[route.function_name])
-    event = proxy_event("GET", path, {}, route, b"")
-    result: dict[str, Any] = handler(event, LocalLambdaContext(route.function_name, "feed"))
-    return result
 
 
 def test_the_feed_announces_each_commitment_and_each_completion(
@@ -39,7 +29,7 @@ def test_the_feed_announces_each_commitment_and_each_completion(
     set_batch_status(conn, done.batch.id, "completed", from_status="active")
     fresh = create_batch(conn, new_batch(FIRST_MONDAY + timedelta(weeks=1)))
     # When the feed is read
-    result = _get(template, "/feed.atom")
+    result = lambda_result(template, "/feed.atom")
     feed = feedparser.parse(result["body"])
     # Then it is well-formed Atom: three entries, newest first
     assert result["statusCode"] == 200
@@ -53,7 +43,7 @@ def test_the_feed_announces_each_commitment_and_each_completion(
     ]
     # And each commitment entry carries the picks' reasons and the published hash
     for entry, detail in ((feed.entries[1], fresh), (feed.entries[2], done)):
-        published = json.loads(_get(template, f"/batches/{detail.batch.id}")["body"])
+        published = json.loads(lambda_result(template, f"/batches/{detail.batch.id}")["body"])
         assert published["commitment_sha256"] in entry.content[0].value
         assert "AAPL looks buy-worthy" in entry.content[0].value
         assert entry.link.endswith(f"/weeks/{detail.batch.run_date.isoformat()}")
@@ -70,14 +60,14 @@ def test_a_reason_with_markup_stays_text_in_the_feed_and_on_the_pages(
     hostile = batch.picks[0].model_copy(update={"reasoning": "<script>alert(1)</script> & more"})
     create_batch(conn, batch.model_copy(update={"picks": (hostile, *batch.picks[1:])}))
     # Then the feed reads it back as the very text, and no page carries a script element
-    feed = feedparser.parse(_get(template, "/feed.atom")["body"])
+    feed = feedparser.parse(lambda_result(template, "/feed.atom")["body"])
     assert "<script>alert(1)</script> & more" in feed.entries[0].content[0].value
     for path in ("/", f"/weeks/{FIRST_MONDAY.isoformat()}"):
-        body = _get(template, path)["body"]
+        body = lambda_result(template, path)["body"]
         assert "<script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in body
 
 
 def test_an_empty_feed_is_still_valid_atom(database_url: str, template: dict[str, Any]) -> None:
-    feed = feedparser.parse(_get(template, "/feed.atom")["body"])
+    feed = feedparser.parse(lambda_result(template, "/feed.atom")["body"])
     assert (feed.bozo, feed.version, feed.entries) == (0, "atom10", [])

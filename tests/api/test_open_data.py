@@ -11,22 +11,11 @@ import psycopg
 import pytest
 
 from alpha_monday.db.open_data import OPEN_TABLES
-from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import PROJECT_ROOT
-from alpha_monday_local.server import proxy_event
-from alpha_monday_local.template import api_routes, functions, load_handler
+from tests.api.conftest import lambda_result
 from tests.builders import seed_batches
 
 DICTIONARY = (PROJECT_ROOT / "docs" / "open-data.md").read_text("utf-8")
-
-
-def _get(template: dict[str, Any], path: str) -> dict[str, Any]:
-    route = next(r for r in api_routes(template) if r.method == "GET" and r.pattern.match(path))
-    handler = load_handler(functions(template)[route.function_name])
-    result: dict[str, Any] = handler(
-        proxy_event("GET", path, {}, route, b""), LocalLambdaContext(route.function_name, "d")
-    )
-    return result
 
 
 def _documented_columns(table: str) -> list[str]:
@@ -41,7 +30,7 @@ def test_each_table_is_csv_with_every_column_documented(
     # Given two batches with a few days each
     seed_batches(conn, 2)
     # When the table is asked for
-    result = _get(template, f"/data/{table}.csv")
+    result = lambda_result(template, f"/data/{table}.csv")
     # Then it is CSV with a header, rows, and exactly the columns the dictionary describes
     assert result["statusCode"] == 200
     assert result["multiValueHeaders"]["Content-Type"] == ["text/csv; charset=utf-8"]
@@ -55,7 +44,7 @@ def test_prices_keep_their_exact_digits(
     conn: psycopg.Connection, database_url: str, template: dict[str, Any]
 ) -> None:
     (detail,) = seed_batches(conn, 1)
-    rows = list(csv.DictReader(io.StringIO(_get(template, "/data/picks.csv")["body"])))
+    rows = list(csv.DictReader(io.StringIO(lambda_result(template, "/data/picks.csv")["body"])))
     assert [row["initial_price"] for row in rows] == [str(p.initial_price) for p in detail.picks]
 
 
@@ -63,6 +52,6 @@ def test_prices_keep_their_exact_digits(
 def test_anything_else_is_a_404_naming_the_tables(
     path: str, database_url: str, template: dict[str, Any]
 ) -> None:
-    result = _get(template, path)
+    result = lambda_result(template, path)
     assert result["statusCode"] == 404
     assert "the tables are: batches, picks" in result["body"]

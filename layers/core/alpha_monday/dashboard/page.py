@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from alpha_monday.api.models import ANALYSIS_PLAN
@@ -21,7 +21,12 @@ from alpha_monday.domain.model import (
     FeedWeek,
     Week,
 )
-from alpha_monday.domain.schedule import CHECKPOINT_COUNT, MARKET_CLOSE, final_checkpoint
+from alpha_monday.domain.schedule import (
+    CHECKPOINT_COUNT,
+    MARKET_CLOSE,
+    checkpoint_date,
+    final_checkpoint,
+)
 from alpha_monday.domain.track_record import Record, SequenceInterval, TrackRecord, mean_return
 
 ALL_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
@@ -116,10 +121,6 @@ class WeekView:
     progress: str
 
 
-def _fortnight_end(run_date: date) -> date:
-    return run_date + timedelta(days=CHECKPOINT_COUNT - 1)
-
-
 def _progress(detail: BatchDetail, computed_days: int) -> str:
     status = detail.batch.status
     if status == "completed":
@@ -199,7 +200,7 @@ def week_view(detail: BatchDetail) -> WeekView:
     )
     return WeekView(
         detail=detail,
-        fortnight_end=_fortnight_end(batch.run_date),
+        fortnight_end=checkpoint_date(batch.run_date, CHECKPOINT_COUNT),
         last=last,
         computed_days=computed_days,
         picks=picks,
@@ -271,7 +272,10 @@ def dashboard_html(
     return render(
         "dashboard.html",
         latest=week_view(latest) if latest else None,
-        history=[(item, _batch_alpha(item), _fortnight_end(item.run_date)) for item in page.items],
+        history=[
+            (item, _batch_alpha(item), checkpoint_date(item.run_date, CHECKPOINT_COUNT))
+            for item in page.items
+        ],
         older=page.next_run_date_before,
         newer=newer,
         newest_page=newest_page,
@@ -336,7 +340,7 @@ def _completed_entry(week: FeedWeek) -> FeedEntry | None:
     batch, last = week.summary, week.summary.latest_checkpoint
     if batch.status != "completed" or last is None:
         return None
-    alpha = mean_return([m.vs_benchmark_pct for m in last.metrics])
+    alpha = _batch_alpha(batch)
     scores = {m.pick_id: m.vs_benchmark_pct for m in last.metrics}
     lines = [
         f"{p.action} {p.ticker}: score {scores[p.id]:+.2f} % against SPY"

@@ -4,7 +4,6 @@ error, not an empty string."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -36,10 +35,6 @@ def share_pct(value: Decimal | None) -> str:
     return "n/a" if value is None else f"{value * 100:.0f}\u202f%"
 
 
-def day(value: date) -> str:
-    return day_label(value)
-
-
 def _environment(loader: BaseLoader) -> Environment:
     env = Environment(
         loader=loader,
@@ -48,7 +43,7 @@ def _environment(loader: BaseLoader) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(signed_pct=signed_pct, trend=trend, share_pct=share_pct, day=day)
+    env.filters.update(signed_pct=signed_pct, trend=trend, share_pct=share_pct, day=day_label)
     return env
 
 

@@ -93,8 +93,10 @@ class SequenceBounds:
         return "could be chance"
 
 
-def _week(run_date: date) -> int:
-    return run_date.toordinal() // 7
+def half_of(run_date: date) -> int:
+    """Which of the two interleaved series a batch belongs to: the parity of its week.
+    Batches in one half are two weeks or more apart and share no market day."""
+    return run_date.toordinal() // 7 % SERIES
 
 
 def confidence_sequence(
@@ -107,7 +109,7 @@ def confidence_sequence(
     level = alpha / SERIES
     precision = mixture_precision(TUNED_FOR_BATCHES / SERIES, level)
     halves = [
-        [value for run_date, value in alphas if _week(run_date) % SERIES == parity]
+        [value for run_date, value in alphas if half_of(run_date) == parity]
         for parity in range(SERIES)
     ]
     bounds = []

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from alpha_monday.domain.confidence_sequence import SERIES, half_of
 from alpha_monday.domain.metrics import HUNDRED, rounded_return
 
 START = Decimal(100)
-SLEEVES = 2
 _CENTS_PLACES = Decimal("0.0001")
 
 
@@ -50,14 +50,14 @@ def equity_curve(fortnights: Sequence[FortnightResult]) -> tuple[EquityPoint, ..
     ordered = sorted(fortnights, key=lambda f: f.run_date)
     if not ordered:
         return ()
-    share = START / SLEEVES
-    picks, spy = [share] * SLEEVES, [share] * SLEEVES
+    share = START / SERIES
+    picks, spy = [share] * SERIES, [share] * SERIES
     points = [
         EquityPoint(ordered[0].run_date, _dollars(START), _dollars(START), Decimal("0.000000"))
     ]
     peak = START
     for fortnight in ordered:
-        sleeve = fortnight.run_date.toordinal() // 7 % SLEEVES
+        sleeve = half_of(fortnight.run_date)
         mean = sum(fortnight.position_returns, Decimal(0)) / len(fortnight.position_returns)
         picks[sleeve] *= 1 + mean / HUNDRED
         spy[sleeve] *= 1 + fortnight.benchmark_return / HUNDRED
