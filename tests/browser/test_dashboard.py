@@ -180,6 +180,7 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
     assert x_labels
     assert all(label.split()[0].isdigit() for label in x_labels)  # dates, e.g. "2 Feb"
     y_labels = [t.text for t in latest.find_elements(By.CSS_SELECTOR, "#latest-chart .y-axis text")]
+    assert y_labels
     assert all(label.endswith("%") for label in y_labels)
     # And the history badges each batch with its origin and links to its week's page
     badges = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#history .badge")]
@@ -187,6 +188,7 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
     links = [
         a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#history td a")
     ]
+    assert len(links) == 5
     assert all("/weeks/" in link for link in links)
     desktop = _screenshot(browser, "dashboard-desktop", DESKTOP)
     # And on a phone the page fits the screen's width, the key numbers in view
@@ -209,6 +211,7 @@ def test_the_track_record_draws_its_curves_on_dates_and_links_the_feed(
     alpha_dots = browser.find_elements(By.CSS_SELECTOR, "#alpha-chart circle.dot")
     assert len(alpha_dots) == 3
     alpha_y = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#alpha-chart .y-axis text")]
+    assert alpha_y
     assert all(label.endswith("pts") for label in alpha_y)
     # And $100 following the picks is drawn against $100 in SPY, in dollars, with its drawdown
     equity_y = [
