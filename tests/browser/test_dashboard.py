@@ -21,6 +21,7 @@ import pytest
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.open_data import OPEN_TABLES
 from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.paths import PROJECT_ROOT
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch, skipped_checkpoint
@@ -157,8 +158,8 @@ def test_the_dashboard_answers_first_then_shows_the_latest_week_the_history_and_
     assert browser.find_element(By.ID, "verdict-words").text == "Could be chance"
     assert "Mean batch alpha +0.08\u202f% over 3 completed weeks (live)" in answer.text
     assert "Last updated with the close of" in answer.text
-    first_section = browser.find_element(By.CSS_SELECTOR, "main > section")
-    assert first_section.get_attribute("id") == "answer"
+    sections = browser.find_elements(By.CSS_SELECTOR, "main > section")
+    assert [s.get_attribute("id") for s in sections][:3] == ["answer", "equity", "latest"]
     # And the latest week shows its three picks, each with its action and reasoning
     latest = browser.find_element(By.ID, "latest")
     rows = latest.find_elements(By.CSS_SELECTOR, "table.picks tbody tr")
@@ -226,6 +227,8 @@ def test_the_track_record_draws_its_curves_on_dates_and_links_the_feed(
     assert browser.find_elements(By.CSS_SELECTOR, "#drawdown-chart circle.dot")
     assert "not investment advice" in browser.find_element(By.TAG_NAME, "footer").text
     # And the feed is linked for readers and for browsers, and is Atom with every week
+    data_links = browser.find_elements(By.CSS_SELECTOR, "#open-data a")
+    assert [a.text for a in data_links] == list(OPEN_TABLES)
     feed_url = browser.find_element(By.ID, "feed-link").get_attribute("href")
     alternate = browser.find_element(By.CSS_SELECTOR, 'link[rel="alternate"]')
     assert alternate.get_attribute("type") == "application/atom+xml"

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined
 
 from alpha_monday.dashboard.charts import day_label
+from alpha_monday.db.open_data import OPEN_TABLES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What the layer build compiles the templates to (Python modules, with their bytecode): a
@@ -44,6 +45,8 @@ def _environment(loader: BaseLoader) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(signed_pct=signed_pct, trend=trend, share_pct=share_pct, day=day_label)
+    # Every page's footer links each open table.
+    env.globals.update(open_tables=tuple(OPEN_TABLES))
     return env
 
 
