@@ -11,7 +11,7 @@ import psycopg
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
-from alpha_monday.domain.model import NewBatch, NewPick
+from alpha_monday.domain.model import NewBatch, NewEntry, NewPick
 from alpha_monday.domain.scoring import DayScore, PickScore
 from alpha_monday_local import embedded_db
 from alpha_monday_local.paths import PGDATA_DIR
@@ -40,12 +40,23 @@ def seed_year(conn: psycopg.Connection, weeks: int = 52) -> None:
                 benchmark_symbol="SPY",
                 benchmark_initial_price=Decimal("500.00"),
                 baseline_date=run_date - timedelta(days=3),
-                model="gpt-4o-mini",
                 origin="live",
                 committed_at=datetime.combine(run_date, time(12, 0), tzinfo=UTC),
-                picks=tuple(
-                    NewPick(ticker=t, action=a, reasoning="benchmark", initial_price=Decimal("100"))
-                    for t, a in (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+                entries=(
+                    NewEntry(
+                        contender="gpt-4o-mini",
+                        kind="model",
+                        model="gpt-4o-mini",
+                        picks=tuple(
+                            NewPick(
+                                ticker=t,
+                                action=a,
+                                reasoning="benchmark",
+                                initial_price=Decimal("100"),
+                            )
+                            for t, a in (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+                        ),
+                    ),
                 ),
             ),
         )

@@ -11,10 +11,13 @@ import psycopg
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.domain.model import (
+    CONTROL_CONTENDER,
     BatchDetail,
     BatchOrigin,
     BatchStatus,
+    ControlDraw,
     NewBatch,
+    NewEntry,
     NewPick,
     PickAction,
 )
@@ -39,20 +42,53 @@ def new_batch(
         benchmark_symbol="SPY",
         benchmark_initial_price=Decimal(benchmark_initial_price),
         baseline_date=run_date - timedelta(days=3),
-        model=model,
         origin=origin,
-        prompt_version="test-prompt-1",
         # Committed at 08:00 New York on the Monday, before the open.
         committed_at=datetime.combine(run_date, time(12, 0), tzinfo=UTC),
-        picks=tuple(
-            NewPick(
-                ticker=ticker,
-                action=action,
-                reasoning=f"{ticker} looks {action.lower()}-worthy",
-                initial_price=Decimal(price),
-            )
-            for ticker, action, price in picks
+        entries=(
+            NewEntry(
+                contender=model,
+                kind="model",
+                model=model,
+                prompt_version="test-prompt-1",
+                picks=new_picks(picks),
+            ),
         ),
+    )
+
+
+def new_arena_batch(run_date: date = FIRST_MONDAY) -> NewBatch:
+    """A model that answered (AAPL twice in the batch), one that failed, and the control."""
+    one_model = new_batch(run_date)
+    (model,) = one_model.entries
+    failed = NewEntry(
+        contender="beta", kind="model", model="model-b", prompt_version="test-prompt-1",
+        error="PickerRefused: no",
+    )  # fmt: skip
+    control = NewEntry(
+        contender=CONTROL_CONTENDER,
+        kind="control",
+        model=None,
+        control=ControlDraw(
+            seed="0123456789abcdef",
+            universe="a test list",
+            universe_as_of=date(2026, 3, 9),
+            redrawn=("ZZZZ",),
+        ),
+        picks=new_picks((("AAPL", "SELL", "100.00"), ("KO", "BUY", "60.00"))),
+    )
+    return one_model.model_copy(update={"entries": (model, failed, control)})
+
+
+def new_picks(picks: tuple[tuple[str, PickAction, str], ...]) -> tuple[NewPick, ...]:
+    return tuple(
+        NewPick(
+            ticker=ticker,
+            action=action,
+            reasoning=f"{ticker} looks {action.lower()}-worthy",
+            initial_price=Decimal(price),
+        )
+        for ticker, action, price in picks
     )
 
 

@@ -31,6 +31,7 @@ DOMAIN_TABLES = (
     "corporate_action_lookups",
     "checkpoints",
     "picks",
+    "entries",
     "batches",
     "prices",
     "provider_call_budget",

@@ -6,17 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
-from alpha_monday.domain.commitment import canonical_commitment, commitment_sha256
-from alpha_monday.domain.model import NewPick
+from alpha_monday.db.batches import create_batch
+from alpha_monday.domain.commitment import (
+    canonical_commitment,
+    commitment_sha256,
+    committed_entry,
+)
+from alpha_monday.domain.model import NewEntry, NewPick
 from tests.api.conftest import Call
-from tests.builders import seed_batches
+from tests.builders import FIRST_MONDAY, new_arena_batch, new_batch, seed_batches
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "commitment.md"
 
@@ -56,22 +61,50 @@ def test_anyone_recomputes_the_commitment_from_the_published_detail(
     }
 
 
+def _documented_checker() -> Any:
+    """The "for any batch" recomputation of docs/commitment.md, run as a reader would."""
+    (code,) = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace["commitment"]
+
+
+def test_the_documented_check_recomputes_every_form_from_the_published_detail(
+    call_api: Call, conn: psycopg.Connection
+) -> None:
+    # Given a one-model batch and an arena batch (a model, a failed model, the control)
+    create_batch(conn, new_batch(FIRST_MONDAY))
+    create_batch(conn, new_arena_batch(FIRST_MONDAY + timedelta(weeks=1)))
+    commitment = _documented_checker()
+    for item in call_api("/batches").body["items"]:
+        # When a reader recomputes the hash from the published detail as documented
+        body = call_api(f"/batches/{item['id']}").body
+        # Then it is the published hash
+        assert commitment(body) == body["commitment_sha256"]
+
+
 def test_the_documented_example_hashes_as_documented() -> None:
     text = DOC.read_text()
     (canonical,) = re.findall(r"^\{\"committed_at\".*\}$", text, flags=re.MULTILINE)
     (documented,) = re.findall(r"SHA-256 is `([0-9a-f]{64})`", text)
-    ours = canonical_commitment(
-        run_date=date(2026, 6, 1),
+    picks = (
+        NewPick(ticker="MSFT", action="SELL", reasoning="Cloud growth is priced in.",
+                initial_price=1),
+        NewPick(ticker="AAPL", action="BUY", reasoning="Services margins keep rising.",
+                initial_price=1),
+    )  # fmt: skip
+    entry = NewEntry(
+        contender="gpt-4o-mini",
+        kind="model",
         model="gpt-4o-mini-2024-07-18",
         prompt_version="2026-12-02.1",
+        picks=picks,
+    )
+    ours = canonical_commitment(
+        run_date=date(2026, 6, 1),
         committed_at=datetime(2026, 6, 1, 12, 0, 3, 456789, tzinfo=UTC),
-        picks=[
-            NewPick(ticker="MSFT", action="SELL", reasoning="Cloud growth is priced in.",
-                    initial_price=1),
-            NewPick(ticker="AAPL", action="BUY", reasoning="Services margins keep rising.",
-                    initial_price=1),
-        ],
-    )  # fmt: skip
+        entries=[committed_entry(entry, entry.picks)],
+    )
     assert ours.decode() == canonical
     assert commitment_sha256(ours) == documented == hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -83,6 +116,8 @@ def test_the_documented_example_hashes_as_documented() -> None:
         "DELETE FROM picks WHERE batch_id = %s",
         "UPDATE batches SET model = 'another-model' WHERE id = %s",
         "UPDATE batches SET commitment_sha256 = repeat('0', 64) WHERE id = %s",
+        "UPDATE entries SET contender = 'another' WHERE batch_id = %s",
+        "DELETE FROM entries WHERE batch_id = %s",
     ],
 )
 def test_a_committed_batch_refuses_any_change_to_what_it_committed(

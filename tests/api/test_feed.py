@@ -57,8 +57,10 @@ def test_a_reason_with_markup_stays_text_in_the_feed_and_on_the_pages(
 ) -> None:
     # Given a pick whose reasoning holds markup
     batch = new_batch(FIRST_MONDAY)
-    hostile = batch.picks[0].model_copy(update={"reasoning": "<script>alert(1)</script> & more"})
-    create_batch(conn, batch.model_copy(update={"picks": (hostile, *batch.picks[1:])}))
+    (entry,) = batch.entries
+    hostile = entry.picks[0].model_copy(update={"reasoning": "<script>alert(1)</script> & more"})
+    entry = entry.model_copy(update={"picks": (hostile, *entry.picks[1:])})
+    create_batch(conn, batch.model_copy(update={"entries": (entry,)}))
     # Then the feed reads it back as the very text, and no page carries a script element
     feed = feedparser.parse(lambda_result(template, "/feed.atom")["body"])
     assert "<script>alert(1)</script> & more" in feed.entries[0].content[0].value

@@ -54,4 +54,4 @@ def test_anything_else_is_a_404_naming_the_tables(
 ) -> None:
     result = lambda_result(template, path)
     assert result["statusCode"] == 404
-    assert "the tables are: batches, picks" in result["body"]
+    assert "the tables are: batches, entries, picks" in result["body"]

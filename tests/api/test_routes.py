@@ -58,8 +58,19 @@ def test_latest_returns_the_newest_batch_in_detail(
     assert body["run_date"] == newest.batch.run_date.isoformat()
     assert body["benchmark_initial_price"] == "400.00"
     assert [p["ticker"] for p in body["picks"]] == ["AAPL", "MSFT", "NVDA"]
+    (entry,) = body["entries"]
+    assert entry | {"id": None} == {
+        "id": None,
+        "contender": "test-model",
+        "kind": "model",
+        "model": "test-model",
+        "prompt_version": "test-prompt-1",
+        "error": None,
+        "control": None,
+    }
     assert body["picks"][1] | {"id": None} == {
         "id": None,
+        "entry_id": entry["id"],
         "ticker": "MSFT",
         "action": "SELL",
         "reasoning": "MSFT looks sell-worthy",
@@ -94,10 +105,11 @@ def test_batches_lists_summaries_newest_first_with_latest_returns(
     assert response.status == 200
     first, second = response.body["items"]
     assert first["run_date"] > second["run_date"]
+    (entry,) = first["entries"]
     assert first["picks"] == [
-        {"ticker": "AAPL", "action": "BUY"},
-        {"ticker": "MSFT", "action": "SELL"},
-        {"ticker": "NVDA", "action": "BUY"},
+        {"entry_id": entry["id"], "ticker": "AAPL", "action": "BUY"},
+        {"entry_id": entry["id"], "ticker": "MSFT", "action": "SELL"},
+        {"entry_id": entry["id"], "ticker": "NVDA", "action": "BUY"},
     ]
     latest = first["latest_checkpoint"]
     assert latest["benchmark_return_pct"] == "1.000000"
@@ -129,7 +141,8 @@ def test_a_summary_says_exactly_what_the_detail_says(
     shared = set(summary) - {"picks", "latest_checkpoint"}
     assert {key: summary[key] for key in shared} == {key: full[key] for key in shared}
     assert summary["picks"] == [
-        {"ticker": p["ticker"], "action": p["action"]} for p in full["picks"]
+        {"entry_id": p["entry_id"], "ticker": p["ticker"], "action": p["action"]}
+        for p in full["picks"]
     ]
     last = full["checkpoints"][-1]
     assert summary["latest_checkpoint"] == {

@@ -171,6 +171,13 @@ SECRET_OF_NEED = {
     "market": ("ALPHA_VANTAGE_API_KEY_PARAMETER", "AlphaVantageApiKeyParameterName"),
     "picker": ("OPENAI_API_KEY_PARAMETER", "OpenAiApiKeyParameterName"),
 }
+# The other contenders' keys (docs/arena.md): one SSM path, read by the models' asker only.
+CONTENDER_KEYS = "${ContenderKeysPath}/*"
+
+
+def _parameter(policy: dict[str, Any]) -> str:
+    name = policy["SSMParameterReadPolicy"]["ParameterName"]
+    return name["Ref"] if "Ref" in name else name["Fn::Sub"]
 
 
 def test_each_function_may_read_exactly_the_secrets_its_code_reads(
@@ -187,15 +194,15 @@ def test_each_function_may_read_exactly_the_secrets_its_code_reads(
         )
         expected_env = {SECRET_OF_NEED[need][0] for need in needs}
         expected_parameters = {database} | {SECRET_OF_NEED[need][1] for need in needs}
+        if "picker" in needs:
+            expected_parameters.add(CONTENDER_KEYS)
         # What the template gives it
         environment = properties.get("Environment", {}).get("Variables", {})
         secret_env = {key for key in environment if key.endswith("_API_KEY_PARAMETER")}
-        parameters = {
-            policy["SSMParameterReadPolicy"]["ParameterName"]["Ref"]
-            for policy in properties["Policies"]
-        }
+        parameters = {_parameter(policy) for policy in properties["Policies"]}
         assert secret_env == expected_env, name
         assert parameters == expected_parameters, name
+        assert ("CONTENDER_KEYS_PATH" in environment) == ("picker" in needs), name
     # The read functions connect with the read-only URL
     for name in READ_FUNCTIONS:
         variables = functions(template)[name]["Environment"]["Variables"]

@@ -12,6 +12,7 @@ from alpha_monday.domain.model import (
     Batch,
     BatchDetail,
     Checkpoint,
+    Entry,
     Pick,
     PickAction,
     PickMetric,
@@ -33,6 +34,7 @@ def pick(ticker: str, action: PickAction, initial: str) -> Pick:
     return Pick(
         id=uid(ticker),
         batch_id=uid("batch"),
+        entry_id=uid("entry"),
         ticker=ticker,
         action=action,
         reasoning=f"{ticker}: a pick for the rules' tests",
@@ -113,6 +115,17 @@ def batch(picks: tuple[Pick, ...], spy: str, *days: Checkpoint) -> BatchDetail:
             model="test-model",
             origin="simulated",
             prompt_version="test",
+        ),
+        entries=(
+            Entry(
+                id=uid("entry"),
+                batch_id=uid("batch"),
+                position=0,
+                contender="test-model",
+                kind="model",
+                model="test-model",
+                prompt_version="test",
+            ),
         ),
         picks=picks,
         checkpoints=(baseline(spy), *days),

@@ -41,8 +41,14 @@ def _count(conn: psycopg.Connection, table: str) -> int:
             pg_errors.CheckViolation,  # run_date must be a Monday
         ),
         (
-            "INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)"
-            " VALUES (%s, %s, 'AAPL', 'BUY', 'why', 1)",
+            "INSERT INTO picks (id, batch_id, entry_id, ticker, action, reasoning, initial_price)"
+            " VALUES (%s, %s, %s, 'AAPL', 'BUY', 'why', 1)",
+            (uuid.uuid4(), uuid.uuid4(), uuid.uuid4()),
+            pg_errors.ForeignKeyViolation,
+        ),
+        (
+            "INSERT INTO entries (id, batch_id, position, contender, kind)"
+            " VALUES (%s, %s, 0, 'gpt', 'model')",
             (uuid.uuid4(), uuid.uuid4()),
             pg_errors.ForeignKeyViolation,
         ),
@@ -68,6 +74,7 @@ def _count(conn: psycopg.Connection, table: str) -> int:
         "bad-status",
         "not-a-monday",
         "pick-without-batch",
+        "entry-without-batch",
         "skip-without-reason",
         "metric-without-checkpoint",
         "event-without-batch",
@@ -91,9 +98,9 @@ def test_a_bad_pick_action_is_refused(conn: psycopg.Connection) -> None:
     # When a pick with an action other than BUY/SELL is inserted
     with pytest.raises(pg_errors.CheckViolation):
         conn.execute(
-            "INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)"
-            " VALUES (%s, %s, 'TSLA', 'HOLD', 'why', 1)",
-            (uuid.uuid4(), detail.batch.id),
+            "INSERT INTO picks (id, batch_id, entry_id, ticker, action, reasoning, initial_price)"
+            " VALUES (%s, %s, %s, 'TSLA', 'HOLD', 'why', 1)",
+            (uuid.uuid4(), detail.batch.id, detail.entries[0].id),
         )
     # Then the batch keeps its three picks
     assert _count(conn, "picks") == 3
@@ -119,7 +126,7 @@ def test_duplicate_ticker_in_a_batch_rolls_back_the_whole_batch(conn: psycopg.Co
     with pytest.raises(pg_errors.UniqueViolation):
         create_batch(conn, new_batch(picks=(("AAPL", "BUY", "1"), ("AAPL", "SELL", "2"))))
     # Then the transaction left no batch, pick or checkpoint behind
-    for table in ("batches", "picks", "checkpoints"):
+    for table in ("batches", "entries", "picks", "checkpoints"):
         assert _count(conn, table) == 0
 
 

@@ -26,6 +26,7 @@ EXPECTED_ORDER = [
     "0015_corporate_actions",
     "0016_total_returns",
     "0017_commitment",
+    "0018_entries",
 ]
 
 

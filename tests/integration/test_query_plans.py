@@ -15,9 +15,12 @@ SEED_SQL = """
 INSERT INTO batches (id, run_date, benchmark_initial_price, status, origin)
 SELECT gen_random_uuid(), DATE '2016-01-04' + 7 * n, 400, 'active', 'live'
 FROM generate_series(0, 519) AS n;
-INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)
-SELECT gen_random_uuid(), b.id, t.ticker, 'BUY', 'seeded', 100
-FROM batches b CROSS JOIN (VALUES ('AAA'), ('BBB'), ('CCC')) AS t(ticker);
+INSERT INTO entries (id, batch_id, position, contender, kind, model)
+SELECT gen_random_uuid(), b.id, 0, 'seeded-model', 'model', 'seeded-model' FROM batches b;
+INSERT INTO picks (id, batch_id, entry_id, ticker, action, reasoning, initial_price)
+SELECT gen_random_uuid(), b.id, e.id, t.ticker, 'BUY', 'seeded', 100
+FROM batches b JOIN entries e ON e.batch_id = b.id
+CROSS JOIN (VALUES ('AAA'), ('BBB'), ('CCC')) AS t(ticker);
 INSERT INTO checkpoints (id, batch_id, checkpoint_date, status, benchmark_price,
                          benchmark_return_pct)
 SELECT gen_random_uuid(), b.id, b.run_date + d, 'computed', 400,

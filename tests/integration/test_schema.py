@@ -20,9 +20,24 @@ EXPECTED_COLUMNS = {
         "commitment_sha256": ("text", "YES"),
         "committed_at": ("timestamp with time zone", "YES"),
     },
+    "entries": {
+        "id": ("uuid", "NO"),
+        "batch_id": ("uuid", "NO"),
+        "position": ("smallint", "NO"),
+        "contender": ("text", "NO"),
+        "kind": ("text", "NO"),
+        "model": ("text", "YES"),
+        "prompt_version": ("text", "YES"),
+        "error": ("text", "YES"),
+        "control_seed": ("text", "YES"),
+        "universe": ("text", "YES"),
+        "universe_as_of": ("date", "YES"),
+        "redrawn": ("ARRAY", "NO"),
+    },
     "picks": {
         "id": ("uuid", "NO"),
         "batch_id": ("uuid", "NO"),
+        "entry_id": ("uuid", "NO"),
         "ticker": ("text", "NO"),
         "action": ("text", "NO"),
         "reasoning": ("text", "NO"),
@@ -88,6 +103,9 @@ EXPECTED_COLUMNS = {
 
 EXPECTED_FOREIGN_KEYS = {
     ("picks", "batch_id", "batches", "id"),
+    ("entries", "batch_id", "batches", "id"),
+    # (entry_id, batch_id): a pick's batch is its entry's batch.
+    ("picks", "entry_id", "entries", "id"),
     ("checkpoints", "batch_id", "batches", "id"),
     ("pick_checkpoint_metrics", "checkpoint_id", "checkpoints", "id"),
     ("pick_checkpoint_metrics", "pick_id", "picks", "id"),
@@ -100,7 +118,11 @@ EXPECTED_FOREIGN_KEYS = {
 EXPECTED_UNIQUE = {
     ("batches", ("run_date",)),
     ("batches", ("execution_name",)),
-    ("picks", ("batch_id", "ticker")),
+    # Two contenders may pick the same stock (docs/arena.md).
+    ("picks", ("entry_id", "ticker")),
+    ("entries", ("batch_id", "contender")),
+    ("entries", ("batch_id", "position")),
+    ("entries", ("id", "batch_id")),
     ("checkpoints", ("batch_id", "checkpoint_date")),
     ("pick_checkpoint_metrics", ("checkpoint_id", "pick_id")),
     ("pick_checkpoint_skips", ("checkpoint_id", "pick_id")),

@@ -19,8 +19,10 @@ from typing import Any
 import psycopg
 import pytest
 
+from alpha_monday.db.connection import close_connection
 from alpha_monday_local.cli import main
 from alpha_monday_local.server import LocalApi
+from tests.migration_steps import migrate
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +33,7 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 WALL_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 RUN_DURATION = re.compile(r"\d+(\.\d+)? ?s\b")
 EXECUTION_NAME = re.compile(r"local-\d+-[0-9a-f]+")
+CONTENDER = re.compile(r'"contender":"[^"]*"')
 
 
 class Normaliser:
@@ -61,10 +64,7 @@ def _answers(api: LocalApi, paths: list[str], normalise: Normaliser) -> dict[str
     return answers
 
 
-def _publish(
-    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, template: dict[str, Any]
-) -> dict[str, Any]:
-    normalise = Normaliser()
+def _run_weeks(capsys: pytest.CaptureFixture[str], normalise: Normaliser) -> dict[str, str]:
     runs: dict[str, str] = {}
     for monday in MONDAYS:
         assert main(["run-week", "--date", monday]) == 0
@@ -72,6 +72,12 @@ def _publish(
         # What run-week tells a person; its JSON log lines (code locations) are not published.
         told = "\n".join(line for line in out.splitlines() if not line.startswith("{"))
         runs[monday] = RUN_DURATION.sub("<duration>", normalise(told))
+    return runs
+
+
+def _routes(
+    conn: psycopg.Connection, template: dict[str, Any], normalise: Normaliser
+) -> dict[str, Any]:
     batch_ids = [str(row[0]) for row in conn.execute("SELECT id FROM batches ORDER BY run_date")]
     paths = [
         "/health",
@@ -87,7 +93,15 @@ def _publish(
         "/",
         *(f"/weeks/{monday}" for monday in MONDAYS),
     ]
-    return {"run_week": runs, "routes": _answers(LocalApi(template), paths, normalise)}
+    return _answers(LocalApi(template), paths, normalise)
+
+
+def _publish(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, template: dict[str, Any]
+) -> dict[str, Any]:
+    normalise = Normaliser()
+    runs = _run_weeks(capsys, normalise)
+    return {"run_week": runs, "routes": _routes(conn, template, normalise)}
 
 
 def test_run_week_and_every_route_publish_what_they_published_before(
@@ -107,3 +121,38 @@ def test_run_week_and_every_route_publish_what_they_published_before(
     assert sorted(published["routes"]) == sorted(recorded["routes"])
     for path, answer in recorded["routes"].items():
         assert published["routes"][path] == answer, path
+
+
+def _without_contender_names(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers with each entry's contender name blanked: a name the migration cannot
+    know (the configuration of then), and a field no answer had before the arena."""
+    return {
+        path: answer | {"body": CONTENDER.sub('"contender":"<name>"', answer["body"])}
+        for path, answer in answers.items()
+    }
+
+
+def test_the_entries_migration_changes_no_published_answer(
+    database_url: str,
+    conn: psycopg.Connection,
+    template: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given three offline Mondays of one model published, then the schema taken back to
+    # before the arena (one set of picks per batch, as every batch stored before it was)
+    monkeypatch.setenv("RANDOM_CONTROL", "false")
+    _run_weeks(capsys, Normaliser())
+    published = _without_contender_names(_routes(conn, template, Normaliser()))
+    close_connection()
+    migrate(database_url, rollback="0018_entries")
+    assert conn.execute("SELECT to_regclass('entries')").fetchone() == (None,)
+    # When migration 0018 turns each batch into one entry again
+    migrate(database_url)
+    close_connection()
+    # Then every route answers exactly as before: each number, page and commitment
+    again = _without_contender_names(_routes(conn, template, Normaliser()))
+    assert sorted(again) == sorted(published)
+    for path, answer in published.items():
+        assert again[path] == answer, path
+    assert conn.execute("SELECT count(*) FROM entries").fetchone() == (len(MONDAYS),)

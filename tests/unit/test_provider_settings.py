@@ -60,7 +60,9 @@ def test_retry_after_waits_count_in_the_openai_time_budget() -> None:
         "PICKER_MAX_REASKS": "0",
         "GENERATE_PICKS_TIMEOUT_SECONDS": "120",
     }
-    with pytest.raises(ConfigurationError, match="Retry-After waits = 140s does not fit"):
+    with pytest.raises(
+        ConfigurationError, match="Retry-After waits x 1 contender\\(s\\) = 140s does not fit"
+    ):
         load_picker_settings(environ)
     # And the defaults fit the template's 900 s
     assert load_picker_settings({}).picker_worst_case_seconds == 480
@@ -96,7 +98,8 @@ def test_without_keys_offline_providers_are_chosen_and_announced(
 ) -> None:
     announce_offline.cache_clear()
     market = build_market_data(load_market_settings({}), _never_connect)  # type: ignore[arg-type]
-    picker = build_picker(load_picker_settings({}))
+    settings = load_picker_settings({})
+    picker = build_picker(settings, settings.contenders[0])
     assert isinstance(market.source, SyntheticMarket)
     assert isinstance(picker, ScriptedPicker)
     stderr = capsys.readouterr().err
@@ -112,7 +115,7 @@ def test_with_keys_the_real_providers_are_chosen_and_keys_stay_out_of_logs(
     market_settings = load_market_settings(environ)
     picker_settings = load_picker_settings(environ)
     market = build_market_data(market_settings, _never_connect)  # type: ignore[arg-type]
-    picker = build_picker(picker_settings)
+    picker = build_picker(picker_settings, picker_settings.contenders[0])
     assert market.source.name == "Alpha Vantage"
     assert isinstance(picker, OpenAIPicker)
     captured = capsys.readouterr()

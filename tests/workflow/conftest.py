@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -144,6 +144,8 @@ class WeeklyRun:
 
 
 RunWeekly = Callable[..., WeeklyRun]
+# One model contender and no random control: a batch as it was before the arena.
+ONE_MODEL = {"RANDOM_CONTROL": "false"}
 
 
 def workflow_factory(
@@ -152,8 +154,11 @@ def workflow_factory(
     source: DailyCloseSource | None = None,
     picker: Picker | None = None,
     daily_limit: int = 25,
+    arena: Mapping[str, str] = ONE_MODEL,
+    pickers: Mapping[str, Picker] | None = None,
 ) -> DependencyFactory:
-    """The workflow's one factory, with the tests' clock, market and picker."""
+    """The workflow's one factory, with the tests' clock, market and picker(s); `arena` is
+    the contenders' configuration (one model and no control unless a test says)."""
     environ = {
         "ALPHA_VANTAGE_DAILY_LIMIT": str(daily_limit),
         "ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0",
@@ -161,11 +166,12 @@ def workflow_factory(
     synthetic = SyntheticMarket(now=clock.now)
     return DependencyFactory(
         market_settings=lambda: load_market_settings(environ),
-        picker_settings=lambda: load_picker_settings({}),
+        picker_settings=lambda: load_picker_settings(arena),
         now=clock.now,
         sleep=clock.advance,
         market_source=lambda _: source or synthetic,
-        picker=picker or ScriptedPicker(),
+        picker=picker or (None if pickers else ScriptedPicker()),
+        pickers=pickers or {},
     )
 
 
@@ -178,12 +184,19 @@ def run_weekly(database_url: str) -> RunWeekly:
         source: SourceFactory | None = None,
         picker: Picker | None = None,
         daily_limit: int = 25,
+        arena: Mapping[str, str] = ONE_MODEL,
+        pickers: Mapping[str, Picker] | None = None,
     ) -> WeeklyRun:
         clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
         synthetic = SyntheticMarket(now=clock.now)
         chosen_source = source(clock, synthetic) if source else synthetic
         factory = workflow_factory(
-            clock, source=chosen_source, picker=picker, daily_limit=daily_limit
+            clock,
+            source=chosen_source,
+            picker=picker,
+            daily_limit=daily_limit,
+            arena=arena,
+            pickers=pickers,
         )
         report = LocalWorkflow(clock=clock, factory=factory).run(
             execution_input or {"run_date": run_date.isoformat()}
@@ -258,7 +271,7 @@ def invoke(database_url: str, template: dict[str, Any]) -> Any:
     handlers: dict[str, Handler] = {}
     factory = DependencyFactory(
         market_settings=lambda: load_market_settings({"ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0"}),
-        picker_settings=lambda: load_picker_settings({}),
+        picker_settings=lambda: load_picker_settings(ONE_MODEL),
         now=lambda: AFTER_THE_FORTNIGHT,
         sleep=lambda _: None,
         picker=ScriptedPicker(),

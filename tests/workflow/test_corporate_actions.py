@@ -124,7 +124,9 @@ def test_a_20_for_1_split_a_sell_over_its_ex_date_and_a_spin_off_found_by_the_au
         e for e in list_events(conn, detail.batch.id) if e.event_type == "checkpoint_rescored"
     ]
     assert len(events) == 4
-    assert all(e.payload["old"]["picks"]["PG"] != e.payload["new"]["picks"]["PG"] for e in events)
+    pg = str(next(p.id for p in detail.picks if p.ticker == "PG"))
+    assert all(e.payload["old"]["picks"][pg][0] == "PG" for e in events)
+    assert all(e.payload["old"]["picks"][pg] != e.payload["new"]["picks"][pg] for e in events)
 
 
 def test_a_3_for_2_split_and_a_1_for_10_reverse_split_are_adjusted(

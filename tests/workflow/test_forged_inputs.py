@@ -24,6 +24,7 @@ from tests.workflow.conftest import new_batch
 
 TABLES = (
     "batches",
+    "entries",
     "picks",
     "checkpoints",
     "pick_checkpoint_metrics",

@@ -72,15 +72,23 @@ def _cause_message(cause: str | None) -> str:
     return cause
 
 
+def _picks_line(output: dict[str, Any]) -> str:
+    """The week's picks: the model's, or (several entries) each contender's on its line."""
+    by_contender: dict[str, list[str]] = {}
+    for p in output["picks"]:
+        by_contender.setdefault(p["contender"], []).append(f"{p['action']} {p['ticker']}")
+    baseline = f"(baseline: the {output['baseline_date']} close)"
+    if len(by_contender) == 1:
+        return f"  picks by {output['model']}: {', '.join(*by_contender.values())}  {baseline}"
+    lines = [f"  {name}: {', '.join(picks)}" for name, picks in by_contender.items()]
+    return "\n".join([f"  picks {baseline}", *lines])
+
+
 def _describe_exit(state: str, output: dict[str, Any]) -> str | None:
     if "error" in output:
         return None  # caught: the failure line at the end says what happened
     if state == "GeneratePicks":
-        picks = ", ".join(f"{p['action']} {p['ticker']}" for p in output["picks"])
-        return (
-            f"  picks by {output['model']}: {picks}  "
-            f"(baseline: the {output['baseline_date']} close)"
-        )
+        return _picks_line(output)
     if state in ("RecordCheckpoint", "RecordMissingClose"):
         last = output.get("last_checkpoint") or {}
         if last.get("checkpoint_date") != output["loop"]["current"]["checkpoint_date"]:
@@ -134,7 +142,13 @@ def result_table(detail: BatchDetail) -> str:
         f"origin {batch.origin}  model {batch.model}  last computed day {last_date}",
         f"{'ticker':<8}{'action':<8}{'baseline':>14}{'last close':>14}{'return':>11}{'vs SPY':>11}",
     ]
+    entries = {entry.id: entry for entry in detail.entries}
+    shown = None
     for pick in detail.picks:
+        entry = entries[pick.entry_id]
+        if len(entries) > 1 and entry.id != shown:
+            shown = entry.id
+            lines.append(f"{entry.contender} ({entry.model or 'drawn at random'}):")
         metric = metrics.get(pick.id)
         # Closes exactly as stored (the legend's promise), never rounded for the table.
         close = f"{metric.current_price}" if metric else "n/a"

@@ -24,13 +24,17 @@ from uuid import UUID
 import httpx
 
 from alpha_monday.api.models import track_record_out
-from alpha_monday.domain.commitment import canonical_commitment, commitment_sha256
+from alpha_monday.domain.commitment import (
+    CommittedEntry,
+    canonical_commitment,
+    commitment_sha256,
+)
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.metrics import pick_returns, rounded_return, total_return_pct
-from alpha_monday.domain.model import BatchOrigin, PickAction, ScoredPick
+from alpha_monday.domain.model import BatchOrigin, EntryKind, PickAction, ScoredPick
 from alpha_monday.domain.track_record import track_record
 
-TABLES = ("batches", "picks", "checkpoints", "metrics", "corporate_actions", "closes")
+TABLES = ("batches", "entries", "picks", "checkpoints", "metrics", "corporate_actions", "closes")
 ALL_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
 # The published track record over every origin, beside the CSVs of a folder.
 TRACK_RECORD_FILE = "track-record.json"
@@ -82,21 +86,37 @@ def _decimal(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
+def _committed_entry(entry: Row, picks: list[Row]) -> CommittedEntry:
+    return CommittedEntry(
+        contender=entry["contender"],
+        kind=entry["kind"],
+        model=entry["model"] or None,
+        prompt_version=entry["prompt_version"] or None,
+        picks=tuple(_CommittedPick(p["ticker"], p["action"], p["reasoning"]) for p in picks),
+        error=entry["error"] or None,
+        control_seed=entry["control_seed"] or None,
+        universe=entry["universe"] or None,
+        universe_as_of=date.fromisoformat(entry["universe_as_of"])
+        if entry["universe_as_of"]
+        else None,
+        redrawn=tuple(entry["redrawn"].split()),
+    )
+
+
 def _commitments(data: OpenData, report: Report) -> None:
     picks = defaultdict(list)
     for pick in data.tables["picks"]:
-        picks[pick["batch_id"]].append(pick)
+        picks[pick["entry_id"]].append(pick)
+    entries = defaultdict(list)
+    for entry in sorted(data.tables["entries"], key=lambda e: int(e["position"])):
+        entries[entry["batch_id"]].append(_committed_entry(entry, picks[entry["id"]]))
     for batch in data.tables["batches"]:
         if not batch["commitment_sha256"]:
             continue  # stored before commitments were published
         canonical = canonical_commitment(
             run_date=date.fromisoformat(batch["run_date"]),
-            model=batch["model"] or None,
-            prompt_version=batch["prompt_version"] or None,
             committed_at=datetime.fromisoformat(batch["committed_at"]),
-            picks=[
-                _CommittedPick(p["ticker"], p["action"], p["reasoning"]) for p in picks[batch["id"]]
-            ],
+            entries=entries[batch["id"]],
         )
         recomputed = commitment_sha256(canonical)
         report.checked["commitments"] += 1
@@ -222,18 +242,22 @@ def _scored_picks(data: OpenData) -> list[ScoredPick]:
             if metric["pick_id"] not in last or last[metric["pick_id"]][0] < day:
                 last[metric["pick_id"]] = (day, metric, checkpoint)
     batches = {row["id"]: row for row in data.tables["batches"]}
+    entries = {row["id"]: row for row in data.tables["entries"]}
     rows = []
     for pick in data.tables["picks"]:
         batch = batches[pick["batch_id"]]
         if batch["status"] != "completed":
             continue
+        entry = entries[pick["entry_id"]]
         day, metric, checkpoint = last.get(pick["id"], ("", {}, {}))
         rows.append(
             ScoredPick(
                 batch_id=UUID(batch["id"]),
                 run_date=date.fromisoformat(batch["run_date"]),
-                model=batch["model"] or None,
-                prompt_version=batch["prompt_version"] or None,
+                contender=entry["contender"],
+                kind=cast("EntryKind", entry["kind"]),
+                model=entry["model"] or None,
+                prompt_version=entry["prompt_version"] or None,
                 ticker=pick["ticker"],
                 action=cast("PickAction", pick["action"]),
                 vs_benchmark_pct=_decimal(metric.get("vs_benchmark_pct", "")),

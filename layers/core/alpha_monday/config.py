@@ -9,7 +9,9 @@ start with a message that names it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -28,6 +30,7 @@ from pydantic import (
 
 from alpha_monday.domain.confidence_sequence import DEFAULT_POWER_EDGE_PCT
 from alpha_monday.domain.errors import ConfigurationError
+from alpha_monday.domain.model import CONTROL_CONTENDER
 from alpha_monday.domain.moves import (
     DEFAULT_BOUND,
     DEFAULT_RATIO_TOLERANCE,
@@ -35,10 +38,12 @@ from alpha_monday.domain.moves import (
     parse_ratios,
     split_like_ratios,
 )
+from alpha_monday.domain.picks import KNOWN_PROMPT_VERSIONS, PROMPT_VERSION
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 SECRETS_MANAGER_ARN_PREFIX = "arn:aws:secretsmanager:"
+OPENAI_KEY_SETTING = "OPENAI_API_KEY"
 # The openai SDK sleeps what a 429's Retry-After asks, up to two minutes, between retries.
 OPENAI_MAX_RETRY_AFTER_SECONDS = 120
 
@@ -81,13 +86,15 @@ def _fetch_secret(parameter_name: str, cache_seconds: int) -> str:
 
 
 def secret_source(
-    setting: str, environ: Mapping[str, str], *, required: bool
+    setting: str, environ: Mapping[str, str], *, required: bool, under: str | None = None
 ) -> SecretSource | None:
-    """Locally `SETTING` holds the value; on Lambda `SETTING_PARAMETER` names where it is."""
+    """Locally `SETTING` holds the value; on Lambda `SETTING_PARAMETER` names where it is,
+    or else (given `under`, an SSM path) it is the parameter `<under>/SETTING`."""
     parameter_setting = f"{setting}_PARAMETER"
     cache_seconds = int(environ.get("SECRETS_CACHE_SECONDS", "300"))
     if running_on_lambda(environ):
-        parameter_name = environ.get(parameter_setting, "").strip()
+        default = f"{under.rstrip('/')}/{setting}" if under else ""
+        parameter_name = environ.get(parameter_setting, default).strip()
         if parameter_name:
             return SecretSource(
                 setting=setting, parameter_name=parameter_name, cache_seconds=cache_seconds
@@ -222,13 +229,39 @@ class MarketSettings(BaseModel):
         return self
 
 
+class ContenderSettings(BaseModel):
+    """One model of the arena (docs/arena.md): its name on the pages, the model asked, and
+    for an OpenAI-compatible endpoint its base URL and the setting holding its own key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+    model: str = Field(min_length=1, max_length=100)
+    base_url: str | None = Field(default=None, pattern=r"^https?://")
+    # Locally the key's value; on Lambda `<SETTING>_PARAMETER` names its SSM parameter.
+    api_key_setting: str = Field(default=OPENAI_KEY_SETTING, pattern=r"^[A-Z][A-Z0-9_]*_API_KEY$")
+    prompt_version: str = PROMPT_VERSION
+
+    @field_validator("prompt_version")
+    @classmethod
+    def _a_known_prompt(cls, value: str) -> str:
+        if value not in KNOWN_PROMPT_VERSIONS:
+            raise ValueError(f"{value!r} is not a prompt this code has: {KNOWN_PROMPT_VERSIONS}")
+        return value
+
+
 class PickerSettings(BaseModel):
-    """OpenAI. A missing key locally means the scripted offline picker."""
+    """The contenders' models. A missing key locally means a scripted offline picker."""
 
     model_config = ConfigDict(frozen=True)
 
-    openai_api_key: SecretSource | None
+    # Each key setting a contender names, and where its value is (None: not set locally).
+    api_keys: dict[str, SecretSource | None]
     openai_model: str = "gpt-4o-mini"
+    # The arena's model contenders, in order (default: the one model of OPENAI_MODEL).
+    contenders: tuple[ContenderSettings, ...] = ()
+    # The random control drawn beside them (docs/arena.md).
+    random_control: bool = True
     openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
     openai_max_retries: int = Field(default=1, ge=0, le=5)
     picker_max_reasks: int = Field(default=2, ge=0, le=5)
@@ -236,24 +269,66 @@ class PickerSettings(BaseModel):
     generate_picks_timeout_seconds: int = Field(default=900, ge=30, le=900)
 
     @property
+    def openai_api_key(self) -> SecretSource | None:
+        return self.api_keys.get(OPENAI_KEY_SETTING)
+
+    def api_key(self, contender: ContenderSettings) -> SecretSource | None:
+        return self.api_keys.get(contender.api_key_setting)
+
+    @property
     def picker_worst_case_seconds(self) -> float:
-        """Every ask times out on every try, and the SDK waits the longest `Retry-After` it
-        honours between tries."""
+        """Every contender's every ask times out on every try, and the SDK waits the longest
+        `Retry-After` it honours between tries (the contenders are asked one after the
+        other, within one task)."""
         tries = self.openai_max_retries + 1
         one_ask = self.openai_timeout_seconds * tries + OPENAI_MAX_RETRY_AFTER_SECONDS * (tries - 1)
-        return one_ask * (self.picker_max_reasks + 1)
+        return one_ask * (self.picker_max_reasks + 1) * len(self.contenders)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_contender(cls, data: dict[str, object]) -> dict[str, object]:
+        if not data.get("contenders"):
+            model = data.get("openai_model") or "gpt-4o-mini"
+            data = {**data, "contenders": ({"name": model, "model": model},)}
+        return data
+
+    @field_validator("contenders")
+    @classmethod
+    def _names_unique(
+        cls, contenders: tuple[ContenderSettings, ...]
+    ) -> tuple[ContenderSettings, ...]:
+        names = [c.name for c in contenders]
+        if len(set(names)) != len(names) or CONTROL_CONTENDER in names:
+            raise ValueError(
+                f"contender names must be unique and not {CONTROL_CONTENDER!r}: {names}"
+            )
+        return contenders
 
     @model_validator(mode="after")
     def _picker_fits_in_the_lambda_timeout(self) -> PickerSettings:
         # Leave a third of the timeout for the market data calls and the database write.
         if self.picker_worst_case_seconds > self.generate_picks_timeout_seconds * 2 / 3:
             raise ValueError(
-                f"OPENAI_TIMEOUT_SECONDS x attempts + Retry-After waits = "
-                f"{self.picker_worst_case_seconds:.0f}s does "
-                f"not fit in two thirds of GENERATE_PICKS_TIMEOUT_SECONDS "
+                f"OPENAI_TIMEOUT_SECONDS x attempts + Retry-After waits x "
+                f"{len(self.contenders)} contender(s) = {self.picker_worst_case_seconds:.0f}s "
+                f"does not fit in two thirds of GENERATE_PICKS_TIMEOUT_SECONDS "
                 f"({self.generate_picks_timeout_seconds}s)"
             )
         return self
+
+
+def _contenders(environ: Mapping[str, str]) -> list[object]:
+    """CONTENDERS: a JSON list of {name, model, base_url?, api_key_setting?, prompt_version?}."""
+    text = environ.get("CONTENDERS", "").strip()
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigurationError(f"CONTENDERS is not JSON: {error.msg}") from None
+    if not isinstance(value, list) or not value:
+        raise ConfigurationError("CONTENDERS must be a non-empty JSON list of contenders")
+    return value
 
 
 def _tunables(model: type[BaseModel], environ: Mapping[str, str]) -> dict[str, object]:
@@ -261,8 +336,12 @@ def _tunables(model: type[BaseModel], environ: Mapping[str, str]) -> dict[str, o
     return {
         name: environ[name.upper()]
         for name in model.model_fields
-        if not name.endswith("api_key") and environ.get(name.upper())
+        if name not in _NOT_TUNABLE and environ.get(name.upper())
     }
+
+
+# Read by their own rules (secrets, JSON), never as a plain upper-case variable.
+_NOT_TUNABLE = frozenset({"alpha_vantage_api_key", "api_keys", "contenders", "random_control"})
 
 
 def load_market_settings(environ: Mapping[str, str]) -> MarketSettings:
@@ -273,9 +352,28 @@ def load_market_settings(environ: Mapping[str, str]) -> MarketSettings:
 
 
 def load_picker_settings(environ: Mapping[str, str]) -> PickerSettings:
-    """On Lambda the key is required (the scripted picker never runs there)."""
-    key = secret_source("OPENAI_API_KEY", environ, required=running_on_lambda(environ))
-    data = {"openai_api_key": key, **_tunables(PickerSettings, environ)}
+    """On Lambda every contender's key is required (the scripted picker never runs there)."""
+    contenders = _contenders(environ)
+    settings = {
+        str(c.get("api_key_setting", OPENAI_KEY_SETTING)) if isinstance(c, dict) else ""
+        for c in contenders
+    } or {OPENAI_KEY_SETTING}
+    # Another contender's key lives under CONTENDER_KEYS_PATH (template.yaml).
+    under = environ.get("CONTENDER_KEYS_PATH") or None
+    keys = {
+        setting: secret_source(
+            setting,
+            environ,
+            required=running_on_lambda(environ),
+            under=None if setting == OPENAI_KEY_SETTING else under,
+        )
+        for setting in sorted(settings)
+        if re.fullmatch(r"[A-Z][A-Z0-9_]*_API_KEY", setting)  # else the model names it
+    }
+    tunables = _tunables(PickerSettings, environ)
+    if "RANDOM_CONTROL" in environ:
+        tunables["random_control"] = environ["RANDOM_CONTROL"]
+    data = {"api_keys": keys, "contenders": contenders, **tunables}
     return _validated(PickerSettings, data)
 
 

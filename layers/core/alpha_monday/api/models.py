@@ -31,6 +31,7 @@ class ApiModel(BaseModel):
 
 BATCH_ID_EXAMPLE = "3f0c8a52-6f0e-4d8b-9a56-1b2f3c4d5e6f"
 PICK_ID_EXAMPLE = "9b1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+ENTRY_ID_EXAMPLE = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
 RETURN_NOTE = (
     "A total return: the close plus the cash dividends per share paid since the baseline "
     "(ex-date after the baseline date, on or before the day), against the baseline divided "
@@ -88,6 +89,9 @@ class CorporateActionsOut(ApiModel):
 
 class _PickFields(ApiModel):
     id: UUID = Field(description="the pick's id", examples=[PICK_ID_EXAMPLE])
+    entry_id: UUID = Field(
+        description="the entry (contender) that made the pick", examples=[ENTRY_ID_EXAMPLE]
+    )
     ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
     action: domain.PickAction = Field(
         description="BUY: the model expects the stock to beat the benchmark over the "
@@ -188,6 +192,46 @@ class CheckpointOut(ApiModel):
     )
 
 
+class ControlDrawOut(ApiModel):
+    seed: str = Field(
+        description="the draw's seed, fixed by run_date (docs/arena.md says how to redraw)",
+        examples=["0f3a9c2e1b7d4a65"],
+    )
+    universe: str = Field(description="the list the control was drawn from", examples=["S&P 500"])
+    universe_as_of: date = Field(
+        description="the as-of date of that list, as its package ships it",
+        examples=["2026-03-09"],
+    )
+    redrawn: list[str] = Field(
+        description="tickers the market data source did not know, passed over in draw order"
+    )
+
+
+class EntryOut(ApiModel):
+    id: UUID = Field(description="the entry's id", examples=[ENTRY_ID_EXAMPLE])
+    contender: str = Field(description="the contender's configured name", examples=["gpt-4o-mini"])
+    kind: domain.EntryKind = Field(
+        description="`model`: a language model's picks; `control`: random picks drawn from "
+        "the same market, scored the same way (the yardstick of luck)",
+        examples=["model"],
+    )
+    model: str | None = Field(
+        description="the model that answered (null for the control)",
+        examples=["gpt-4o-mini-2024-07-18"],
+    )
+    prompt_version: str | None = Field(
+        description="the prompt's version (null for the control)", examples=["2026-12-02.1"]
+    )
+    error: str | None = Field(
+        description="why the entry has no picks this week (a model that failed after its "
+        "retries, a control the market data could not draw); null otherwise",
+        examples=[None],
+    )
+    control: ControlDrawOut | None = Field(
+        description="how the random control was drawn; null for a model"
+    )
+
+
 class BatchOut(ApiModel):
     id: UUID = Field(description="the batch's id", examples=[BATCH_ID_EXAMPLE])
     run_date: date = Field(
@@ -223,7 +267,8 @@ class BatchOut(ApiModel):
     )
     commitment_sha256: str | None = Field(
         description="the SHA-256 (hex) of the canonical JSON of what was committed: run_date, "
-        "model, prompt_version, committed_at and the picks' ticker, action and reasoning "
+        "committed_at, and each entry's contender, model, prompt_version and picks' ticker, "
+        "action and reasoning "
         "(docs/commitment.md has the form and a worked example); recompute it from this "
         "batch's detail to check that nothing was changed afterwards. Null for batches "
         "stored before commitments existed",
@@ -233,10 +278,16 @@ class BatchOut(ApiModel):
         description="when the picks were committed (UTC, to the second), as hashed",
         examples=["2026-06-01T12:00:03Z"],
     )
+    entries: list[EntryOut] = Field(
+        description="one per contender, in the configured order; a batch stored before the "
+        "arena has one model entry holding every pick"
+    )
 
 
 class BatchDetailOut(BatchOut):
-    picks: list[PickOut] = Field(description="the model's three picks, by ticker")
+    picks: list[PickOut] = Field(
+        description="every entry's picks, in the entries' order, each entry's by ticker"
+    )
     benchmark_corporate_actions: CorporateActionsOut = Field(
         description="the benchmark's splits and dividends counted in its total return"
     )
@@ -244,6 +295,9 @@ class BatchDetailOut(BatchOut):
 
 
 class PickBriefOut(ApiModel):
+    entry_id: UUID = Field(
+        description="the entry (contender) that made the pick", examples=[ENTRY_ID_EXAMPLE]
+    )
     ticker: str = Field(description="US exchange ticker", examples=["AAPL"])
     action: domain.PickAction = Field(description="BUY or SELL (see PickOut)", examples=["BUY"])
 
@@ -260,7 +314,9 @@ class LatestReturnsOut(ApiModel):
 
 
 class BatchSummaryOut(BatchOut):
-    picks: list[PickBriefOut] = Field(description="the model's three picks")
+    picks: list[PickBriefOut] = Field(
+        description="every entry's picks, in the entries' order, each entry's by ticker"
+    )
     latest_checkpoint: LatestReturnsOut | None = Field(
         description="the most recent computed checkpoint after the baseline, if any"
     )
@@ -303,6 +359,7 @@ def batch_detail_out(detail: domain.BatchDetail) -> BatchDetailOut:
     return BatchDetailOut.model_validate(
         {
             **detail.batch.model_dump(),
+            "entries": [e.model_dump() for e in detail.entries],
             "picks": [
                 PickOut.model_validate({**p.model_dump(), **_counted(detail, p.ticker)})
                 for p in detail.picks
@@ -517,6 +574,63 @@ class RecordOut(ApiModel):
     )
 
 
+class PairedMondayOut(ApiModel):
+    run_date: date = Field(description="the Monday", examples=["2026-06-01"])
+    alpha: DecimalString = Field(
+        description="the models' (or the version's) batch alpha that Monday", examples=["0.4125"]
+    )
+    control_alpha: DecimalString = Field(
+        description="the random control's batch alpha the same Monday", examples=["-0.2500"]
+    )
+    difference: DecimalString = Field(
+        description="alpha - control_alpha: the edge over random picks from the same market",
+        examples=["0.6625"],
+    )
+
+
+class AgainstControlOut(ApiModel):
+    """Paired against the random control: the same Mondays, market and scoring."""
+
+    mondays: list[PairedMondayOut] = Field(
+        description="every Monday with both a batch alpha and the control's, by date"
+    )
+    mean_difference: DecimalString | None = Field(
+        description="the mean of the differences, 6 places", examples=["0.310000"]
+    )
+    median_difference: DecimalString | None = Field(
+        description="their median, 6 places", examples=["0.150000"]
+    )
+    mean_difference_interval: IntervalOut | None = Field(
+        description="fixed-sample 95 % interval of the mean difference (Newey-West, lag one "
+        "week), valid for one look; null with fewer than two Mondays. " + ESTIMATE_NOTE
+    )
+    p_value_no_edge: DecimalString | None = Field(
+        description="the p-value of a mean difference of 0 (no edge over random picks). "
+        + ESTIMATE_NOTE,
+        examples=["0.4210"],
+    )
+    confidence_sequence: SequenceIntervalOut | None = Field(
+        description="anytime-valid 95 % confidence sequence of the mean difference: the "
+        "verdict comes from it. " + PLAN_NOTE
+    )
+    verdict: Literal["beats the control", "trails the control", "could be chance"] | None = Field(
+        description="`beats the control` when the confidence sequence lies above 0, `trails "
+        "the control` when below, else `could be chance`; null without a paired Monday",
+        examples=["could be chance"],
+    )
+    weeks_to_power: int | None = Field(
+        description="more paired Mondays for 80 % power against power_edge_pct at the "
+        "observed spread",
+        examples=[40],
+    )
+    p_value_holm: DecimalString | None = Field(
+        default=None,
+        description="per version only: p_value_no_edge after Holm's adjustment across the "
+        "versions tried. " + ESTIMATE_NOTE,
+        examples=["0.8420"],
+    )
+
+
 class ModelRecordOut(RecordOut):
     model: str | None = Field(description="the model that answered", examples=["gpt-4o-mini"])
     prompt_version: str | None = Field(
@@ -528,14 +642,28 @@ class ModelRecordOut(RecordOut):
         "of several versions looks skilled by chance otherwise. " + ESTIMATE_NOTE,
         examples=["0.6254"],
     )
+    against_control: AgainstControlOut | None = Field(
+        description="this version's batch alphas paired against the random control's; null "
+        "when none of its Mondays had a control"
+    )
 
 
 class TrackRecordOut(ApiModel):
     origins: list[domain.BatchOrigin] = Field(
         description="the origins counted (see a batch's `origin`)", examples=[["live"]]
     )
-    overall: RecordOut = Field(description="every completed batch of those origins")
+    overall: RecordOut = Field(
+        description="every model pick of the completed batches of those origins (a Monday "
+        "with several model contenders: their picks together; the control's are not counted)"
+    )
     by_model: list[ModelRecordOut] = Field(description="the same, per model + prompt version")
+    control: RecordOut | None = Field(
+        description="the random control's own record (docs/arena.md); null without one"
+    )
+    against_control: AgainstControlOut | None = Field(
+        description="the models' batch alphas paired against the random control's of the same "
+        "Monday: did they beat random picks from the same market? Null without a control"
+    )
     versions_tried: int = Field(
         description="how many model + prompt versions have a completed batch of those "
         "origins: the family Holm's adjustment counts",
@@ -572,10 +700,13 @@ def track_record_out(
                     "model": item.model,
                     "prompt_version": item.prompt_version,
                     "p_value_holm": item.p_value_holm,
+                    "against_control": item.against_control,
                     **_record_fields(item.record),
                 }
                 for item in record.by_model
             ],
+            "control": _record_fields(record.control) if record.control else None,
+            "against_control": record.against_control,
             "versions_tried": record.versions_tried,
             "power_edge_pct": record.power_edge_pct,
             "analysis_plan": ANALYSIS_PLAN,

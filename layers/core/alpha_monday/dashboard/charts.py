@@ -27,6 +27,8 @@ class Series:
 
     name: str
     points: Sequence[tuple[date, Decimal | None]]
+    # Dashed: a yardstick (the random control), not a contender's own line.
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Line:
     index: int  # its colour and CSS class (serie-N)
     path: str
     dots: tuple[Dot, ...]
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ def time_chart(
                     for p in placed
                     if p is not None
                 ),
+                item.dashed,
             )
         )
     return Chart(

@@ -3,10 +3,11 @@ HTML itself is in templates/ (autoescaped); nothing here builds markup."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.dashboard.charts import Chart, Series, day_label, time_chart
@@ -18,7 +19,10 @@ from alpha_monday.domain.model import (
     BatchPage,
     BatchSummary,
     Checkpoint,
+    Entry,
     FeedWeek,
+    Pick,
+    PickBrief,
     Week,
 )
 from alpha_monday.domain.schedule import (
@@ -30,6 +34,7 @@ from alpha_monday.domain.schedule import (
 from alpha_monday.domain.track_record import Record, SequenceInterval, TrackRecord, mean_return
 
 ALL_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
+CONTROL_NAME = "random control (same market, drawn at random)"
 ORIGIN_WORDS: dict[BatchOrigin, str] = {
     "live": "picked before the market opened",
     "retrospective": "picked after the fact",
@@ -82,8 +87,29 @@ def verdict(record: Record, power_edge_pct: Decimal) -> str:
     return words
 
 
+def _entries_of(entries: Sequence[Entry]) -> dict[UUID, Entry]:
+    return {entry.id: entry for entry in entries}
+
+
+def call_label(pick: Pick | PickBrief, entries: Mapping[UUID, Entry]) -> str:
+    """ "BUY AAPL"; with several entries, whose call it is: "gpt-4o-mini: BUY AAPL"."""
+    call = f"{pick.action} {pick.ticker}"
+    return f"{entries[pick.entry_id].contender}: {call}" if len(entries) > 1 else call
+
+
+def models_alpha(
+    picks: Iterable[Pick | PickBrief], entries: Mapping[UUID, Entry], scores: Mapping[UUID, Decimal]
+) -> Decimal | None:
+    """The batch alpha of the models' picks (the random control's are its yardstick, not
+    part of it): the equal-weight mean of their scores."""
+    return mean_return(
+        [scores[p.id] for p in picks if p.id in scores and entries[p.entry_id].kind == "model"]
+    )
+
+
 @dataclass(frozen=True)
 class PickRow:
+    label: str
     ticker: str
     action: str
     reasoning: str
@@ -91,6 +117,15 @@ class PickRow:
     last_close: Decimal | None
     return_pct: Decimal | None
     score_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One contender's part of the week: its calls and their alpha, or why it has none."""
+
+    entry: Entry
+    picks: tuple[PickRow, ...]
+    alpha: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -113,6 +148,7 @@ class WeekView:
     last: Checkpoint | None
     computed_days: int
     picks: tuple[PickRow, ...]
+    entries: tuple[EntryView, ...]
     benchmark_last_close: Decimal | None
     benchmark_return_pct: Decimal | None
     batch_alpha: Decimal | None
@@ -141,6 +177,7 @@ def _score_chart(detail: BatchDetail) -> Chart | None:
     if not computed:
         return None
     start = baseline[0].checkpoint_date if baseline else None
+    entries = _entries_of(detail.entries)
     series = []
     for pick in detail.picks:
         scores = {
@@ -151,7 +188,7 @@ def _score_chart(detail: BatchDetail) -> Chart | None:
         }
         points: list[tuple[date, Decimal | None]] = [(start, Decimal(0))] if start else []
         points += [(c.checkpoint_date, scores.get(c.checkpoint_date)) for c in computed]
-        series.append(Series(f"{pick.action} {pick.ticker}", points))
+        series.append(Series(call_label(pick, entries), points))
     return time_chart(
         "Each call's score against SPY since the baseline close (0 = level with SPY)", series
     )
@@ -186,8 +223,10 @@ def week_view(detail: BatchDetail) -> WeekView:
         for c in detail.checkpoints
         if c.status == "computed" and c.checkpoint_date >= batch.run_date
     )
-    picks = tuple(
-        PickRow(
+    entries = _entries_of(detail.entries)
+    rows = {
+        p.id: PickRow(
+            label=call_label(p, entries),
             ticker=p.ticker,
             action=p.action,
             reasoning=p.reasoning,
@@ -197,16 +236,31 @@ def week_view(detail: BatchDetail) -> WeekView:
             score_pct=final[p.id].vs_benchmark_pct if p.id in final else None,
         )
         for p in detail.picks
-    )
+    }
+    scores = {pick_id: m.vs_benchmark_pct for pick_id, m in final.items()}
     return WeekView(
         detail=detail,
         fortnight_end=checkpoint_date(batch.run_date, CHECKPOINT_COUNT),
         last=last,
         computed_days=computed_days,
-        picks=picks,
+        picks=tuple(rows.values()),
+        entries=tuple(
+            EntryView(
+                entry=entry,
+                picks=tuple(rows[p.id] for p in detail.picks if p.entry_id == entry.id),
+                alpha=mean_return(
+                    [
+                        scores[p.id]
+                        for p in detail.picks
+                        if p.entry_id == entry.id and p.id in scores
+                    ]
+                ),
+            )
+            for entry in detail.entries
+        ),
         benchmark_last_close=last.benchmark_price if last else None,
         benchmark_return_pct=last.benchmark_return_pct if last else None,
-        batch_alpha=mean_return([p.score_pct for p in picks if p.score_pct is not None]),
+        batch_alpha=models_alpha(detail.picks, entries, scores),
         chart=_score_chart(detail),
         days=_day_rows(detail),
         progress=_progress(detail, computed_days),
@@ -215,7 +269,8 @@ def week_view(detail: BatchDetail) -> WeekView:
 
 def _batch_alpha(item: BatchSummary) -> Decimal | None:
     metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
-    return mean_return([m.vs_benchmark_pct for m in metrics])
+    scores = {m.pick_id: m.vs_benchmark_pct for m in metrics}
+    return models_alpha(item.picks, _entries_of(item.entries), scores)
 
 
 def _alpha_chart(record: Record) -> Chart | None:
@@ -237,11 +292,17 @@ def _equity_charts(record: TrackRecord) -> tuple[Chart | None, Chart | None]:
         for item in record.by_model
     ]
     spy = record.overall.equity_curve
+    control = record.control.equity_curve if record.control else ()
     equity = time_chart(
         "$100 following the picks against $100 in SPY, at the end of each fortnight",
         [
             *(Series(name, [(p.day, p.picks_value) for p in curve]) for name, curve in contenders),
             Series("$100 in SPY", [(p.day, p.spy_value) for p in spy]),
+            *(
+                [Series(CONTROL_NAME, [(p.day, p.picks_value) for p in control], dashed=True)]
+                if control
+                else []
+            ),
         ],
         money=True,
     )
@@ -273,7 +334,12 @@ def dashboard_html(
         "dashboard.html",
         latest=week_view(latest) if latest else None,
         history=[
-            (item, _batch_alpha(item), checkpoint_date(item.run_date, CHECKPOINT_COUNT))
+            (
+                item,
+                [call_label(p, _entries_of(item.entries)) for p in item.picks],
+                _batch_alpha(item),
+                checkpoint_date(item.run_date, CHECKPOINT_COUNT),
+            )
             for item in page.items
         ],
         older=page.next_run_date_before,
@@ -318,7 +384,9 @@ class FeedEntry:
 def _committed_entry(week: FeedWeek) -> FeedEntry:
     batch = week.summary
     when = batch.committed_at or batch.created_at
-    lines = [f"{p.action} {p.ticker}: {p.reasoning}" for p in week.picks]
+    entries = _entries_of(batch.entries)
+    lines = [f"{call_label(p, entries)}: {p.reasoning}" for p in week.picks]
+    lines += [f"{e.contender}: no picks ({e.error})" for e in batch.entries if e.error]
     lines.append(
         f"Commitment (SHA-256, docs/commitment.md): {batch.commitment_sha256}, "
         f"committed at {batch.committed_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}."
@@ -329,7 +397,7 @@ def _committed_entry(week: FeedWeek) -> FeedEntry:
     return FeedEntry(
         id=f"tag:alpha-monday,2026:batch/{batch.id}/committed",
         title=f"Week of {day_label(batch.run_date)}: "
-        + ", ".join(f"{p.action} {p.ticker}" for p in week.picks),
+        + ", ".join(call_label(p, entries) for p in week.picks),
         updated=when.astimezone(UTC),
         link=f"/weeks/{batch.run_date.isoformat()}",
         lines=tuple(lines),
@@ -342,13 +410,27 @@ def _completed_entry(week: FeedWeek) -> FeedEntry | None:
         return None
     alpha = _batch_alpha(batch)
     scores = {m.pick_id: m.vs_benchmark_pct for m in last.metrics}
+    entries = _entries_of(batch.entries)
     lines = [
-        f"{p.action} {p.ticker}: score {scores[p.id]:+.2f} % against SPY"
+        f"{call_label(p, entries)}: score {scores[p.id]:+.2f} % against SPY"
         if p.id in scores
-        else f"{p.action} {p.ticker}: not scored"
+        else f"{call_label(p, entries)}: not scored"
         for p in week.picks
     ]
     lines.append(f"SPY: {last.benchmark_return_pct:+.2f} % (total return).")
+    control = next((e for e in batch.entries if e.kind == "control"), None)
+    control_alpha = (
+        mean_return(
+            [scores[p.id] for p in week.picks if p.entry_id == control.id and p.id in scores]
+        )
+        if control
+        else None
+    )
+    if alpha is not None and control_alpha is not None:
+        lines.append(
+            f"The random control: batch alpha {control_alpha:+.2f} %; the models' edge over "
+            f"it: {alpha - control_alpha:+.2f} points."
+        )
     return FeedEntry(
         id=f"tag:alpha-monday,2026:batch/{batch.id}/completed",
         title=f"Week of {day_label(batch.run_date)} completed: batch alpha "

@@ -13,7 +13,12 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from alpha_monday.db.events import append_event
-from alpha_monday.domain.commitment import canonical_commitment, commitment_sha256, commitment_time
+from alpha_monday.domain.commitment import (
+    canonical_commitment,
+    commitment_sha256,
+    commitment_time,
+    committed_entry,
+)
 from alpha_monday.domain.errors import BatchAlreadyExists, BatchNotFound
 from alpha_monday.domain.model import (
     AppliedAction,
@@ -22,6 +27,7 @@ from alpha_monday.domain.model import (
     BatchPage,
     BatchStatus,
     Checkpoint,
+    Entry,
     FeedWeek,
     NewBatch,
     Pick,
@@ -34,7 +40,21 @@ _BATCH_COLUMNS = (
     "b.status, b.model, b.origin, b.prompt_version, b.commitment_sha256, b.committed_at"
 )
 _PICK_COLUMNS = (
-    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.ticker, p.action, p.reasoning, p.initial_price"
+    "p.id AS pick_id, p.batch_id AS pick_batch_id, p.entry_id, p.ticker, p.action, p.reasoning,"
+    " p.initial_price"
+)
+# Picks in their entry's order (the contenders' configured order), then by ticker.
+_PICK_ORDER = "(SELECT e.position FROM entries e WHERE e.id = p.entry_id), p.ticker"
+
+# A batch's entries, in the contenders' order, as one JSON list.
+_ENTRIES_COLUMN = (
+    "(SELECT coalesce(json_agg(json_build_object("
+    "'id', e.id, 'batch_id', e.batch_id, 'position', e.position, 'contender', e.contender,"
+    " 'kind', e.kind, 'model', e.model, 'prompt_version', e.prompt_version, 'error', e.error,"
+    " 'control', CASE WHEN e.control_seed IS NOT NULL THEN json_build_object("
+    "'seed', e.control_seed, 'universe', e.universe, 'universe_as_of', e.universe_as_of,"
+    " 'redrawn', to_json(e.redrawn)) END) ORDER BY e.position), '[]'::json)"
+    " FROM entries e WHERE e.batch_id = b.id) AS entries"
 )
 _CHECKPOINT_COLUMNS = (
     "c.id AS checkpoint_id, c.batch_id, c.checkpoint_date, c.status AS checkpoint_status, "
@@ -60,7 +80,7 @@ _COUNTED_ACTIONS_COLUMN = (
 
 # The batch and its picks in one statement, by id, else by run_date, else the latest.
 _BATCH_WITH_PICKS_SQL = f"""
-SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}, {_COUNTED_ACTIONS_COLUMN}
+SELECT {_BATCH_COLUMNS}, {_PICK_COLUMNS}, {_COUNTED_ACTIONS_COLUMN}, {_ENTRIES_COLUMN}
 FROM batches b
 LEFT JOIN picks p ON p.batch_id = b.id
 WHERE b.id = COALESCE(
@@ -69,7 +89,7 @@ WHERE b.id = COALESCE(
      WHERE %(run_date)s::date IS NULL OR run_date = %(run_date)s::date
      ORDER BY run_date DESC LIMIT 1)
 )
-ORDER BY p.ticker
+ORDER BY {_PICK_ORDER}
 """  # noqa: S608 - only constant column lists are interpolated
 
 _CHECKPOINTS_SQL = f"""
@@ -78,7 +98,7 @@ FROM checkpoints c
 LEFT JOIN pick_checkpoint_metrics m ON m.checkpoint_id = c.id
 LEFT JOIN picks mp ON mp.id = m.pick_id
 WHERE c.batch_id = %(batch_id)s
-ORDER BY c.checkpoint_date, mp.ticker
+ORDER BY c.checkpoint_date, mp.ticker, mp.id
 """  # noqa: S608
 
 
@@ -86,7 +106,7 @@ ORDER BY c.checkpoint_date, mp.ticker
 # the text in one call (per-row Python models cost more than the query). Numbers travel as
 # text so every decimal keeps its exact digits. One row more than asked tells whether
 # another page follows.
-_PAGE_SQL = """
+_PAGE_SQL = f"""
 WITH candidates AS (
     SELECT * FROM batches
     WHERE %(before)s::date IS NULL OR run_date < %(before)s::date
@@ -103,9 +123,11 @@ SELECT json_build_object(
         'status', b.status, 'model', b.model, 'origin', b.origin,
         'prompt_version', b.prompt_version,
         'commitment_sha256', b.commitment_sha256, 'committed_at', b.committed_at,
+        'entries', {_ENTRIES_COLUMN.removesuffix(" AS entries")},
         'picks', (
             SELECT COALESCE(json_agg(json_build_object(
-                'id', p.id, 'ticker', p.ticker, 'action', p.action) ORDER BY p.ticker), '[]')
+                'id', p.id, 'entry_id', p.entry_id, 'ticker', p.ticker, 'action', p.action)
+                ORDER BY {_PICK_ORDER}), '[]')
             FROM picks p WHERE p.batch_id = b.id
         ),
         'latest_checkpoint', CASE WHEN latest.id IS NOT NULL THEN json_build_object(
@@ -116,7 +138,8 @@ SELECT json_build_object(
                     'pick_id', m.pick_id, 'ticker', mp.ticker,
                     'current_price', m.current_price::text,
                     'absolute_return_pct', m.absolute_return_pct::text,
-                    'vs_benchmark_pct', m.vs_benchmark_pct::text) ORDER BY mp.ticker), '[]')
+                    'vs_benchmark_pct', m.vs_benchmark_pct::text) ORDER BY mp.ticker, mp.id),
+                    '[]')
                 FROM pick_checkpoint_metrics m JOIN picks mp ON mp.id = m.pick_id
                 WHERE m.checkpoint_id = latest.id
             )
@@ -134,7 +157,7 @@ LEFT JOIN LATERAL (
     ORDER BY c.checkpoint_date DESC
     LIMIT 1
 ) latest ON true
-"""
+"""  # noqa: S608 - only constant fragments are interpolated
 
 
 def _batch_from_row(row: Mapping[str, Any]) -> Batch:
@@ -147,6 +170,7 @@ def _pick_from_row(row: Mapping[str, Any]) -> Pick | None:
     return Pick(
         id=row["pick_id"],
         batch_id=row["pick_batch_id"],
+        entry_id=row["entry_id"],
         ticker=row["ticker"],
         action=row["action"],
         reasoning=row["reasoning"],
@@ -154,16 +178,10 @@ def _pick_from_row(row: Mapping[str, Any]) -> Pick | None:
     )
 
 
-def _batches_with_picks(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Batch, tuple[Pick, ...]]]:
-    """Fold batch-join-picks rows, keeping the rows' batch order."""
-    batches: dict[UUID, Batch] = {}
-    picks: dict[UUID, list[Pick]] = defaultdict(list)
-    for row in rows:
-        batch = batches.setdefault(row["id"], _batch_from_row(row))
-        pick = _pick_from_row(row)
-        if pick is not None:
-            picks[batch.id].append(pick)
-    return [(batch, tuple(picks[batch_id])) for batch_id, batch in batches.items()]
+def _batch_with_picks(rows: list[dict[str, Any]]) -> tuple[Batch, tuple[Pick, ...]]:
+    """Fold one batch's batch-join-picks rows, keeping the picks' order."""
+    picks = (_pick_from_row(row) for row in rows)
+    return _batch_from_row(rows[0]), tuple(pick for pick in picks if pick is not None)
 
 
 def _checkpoints_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Checkpoint]:
@@ -208,11 +226,12 @@ def _load_detail(
         ).fetchall()
         if not rows:
             return None
-        ((batch, picks),) = _batches_with_picks(rows)
+        batch, picks = _batch_with_picks(rows)
         checkpoint_rows = cursor.execute(_CHECKPOINTS_SQL, {"batch_id": batch.id}).fetchall()
         actions = rows[0]["corporate_actions"]
     return BatchDetail(
         batch=batch,
+        entries=tuple(Entry.model_validate(row) for row in rows[0]["entries"]),
         picks=picks,
         checkpoints=tuple(_checkpoints_from_rows(checkpoint_rows)),
         corporate_actions=tuple(AppliedAction.model_validate(row) for row in actions),
@@ -248,8 +267,8 @@ def get_week(conn: psycopg.Connection, run_date: date) -> Week:
 
 
 _PICKS_OF_BATCHES_SQL = f"""
-SELECT {_PICK_COLUMNS} FROM picks p WHERE p.batch_id = ANY(%(batch_ids)s) ORDER BY p.ticker
-"""  # noqa: S608 - only a constant column list is interpolated
+SELECT {_PICK_COLUMNS} FROM picks p WHERE p.batch_id = ANY(%(batch_ids)s) ORDER BY {_PICK_ORDER}
+"""  # noqa: S608 - only constant fragments are interpolated
 
 
 def recent_weeks(conn: psycopg.Connection, limit: int) -> list[FeedWeek]:
@@ -337,7 +356,8 @@ def create_batch(
     new_batch: NewBatch,
     provenance: dict[str, Any] | None = None,
 ) -> BatchDetail:
-    """Insert the batch, its picks, its baseline checkpoint and its provenance event at once.
+    """Insert the batch, its entries and their picks, its baseline checkpoint and its
+    provenance event at once.
 
     One transaction: either all of it is stored or none. A batch for the same run_date
     already present raises BatchAlreadyExists and leaves that batch as it was.
@@ -348,12 +368,12 @@ def create_batch(
     commitment = commitment_sha256(
         canonical_commitment(
             run_date=new_batch.run_date,
-            model=new_batch.model,
-            prompt_version=new_batch.prompt_version,
             committed_at=committed_at,
-            picks=new_batch.picks,
+            entries=[committed_entry(entry, entry.picks) for entry in new_batch.entries],
         )
     )
+    lead = new_batch.lead
+    entry_ids = [uuid4() for _ in new_batch.entries]
     try:
         with conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
@@ -367,19 +387,44 @@ def create_batch(
                     new_batch.run_date,
                     new_batch.benchmark_symbol,
                     new_batch.benchmark_initial_price,
-                    new_batch.model,
+                    lead.model if lead else None,
                     new_batch.origin,
-                    new_batch.prompt_version,
+                    lead.prompt_version if lead else None,
                     commitment,
                     committed_at,
                 ),
             )
             cursor.executemany(
-                "INSERT INTO picks (id, batch_id, ticker, action, reasoning, initial_price)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO entries (id, batch_id, position, contender, kind, model,"
+                " prompt_version, error, control_seed, universe, universe_as_of, redrawn)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
-                    (uuid4(), batch_id, p.ticker, p.action, p.reasoning, p.initial_price)
-                    for p in new_batch.picks
+                    (
+                        entry_id,
+                        batch_id,
+                        position,
+                        e.contender,
+                        e.kind,
+                        e.model,
+                        e.prompt_version,
+                        e.error,
+                        e.control.seed if e.control else None,
+                        e.control.universe if e.control else None,
+                        e.control.universe_as_of if e.control else None,
+                        list(e.control.redrawn) if e.control else [],
+                    )
+                    for position, (entry_id, e) in enumerate(
+                        zip(entry_ids, new_batch.entries, strict=True)
+                    )
+                ],
+            )
+            cursor.executemany(
+                "INSERT INTO picks (id, batch_id, entry_id, ticker, action, reasoning,"
+                " initial_price) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (uuid4(), batch_id, entry_id, p.ticker, p.action, p.reasoning, p.initial_price)
+                    for entry_id, entry in zip(entry_ids, new_batch.entries, strict=True)
+                    for p in entry.picks
                 ],
             )
             cursor.execute(

@@ -32,11 +32,15 @@ def list_events(conn: psycopg.Connection, batch_id: UUID) -> list[Event]:
         ).fetchall()
 
 
-def last_picker_answers(conn: psycopg.Connection, execution_name: str) -> dict[str, Any] | None:
-    """The latest `picker_answered` payload of an execution (its outcome and attempts)."""
+def last_picker_answers(
+    conn: psycopg.Connection, execution_name: str, contender: str
+) -> dict[str, Any] | None:
+    """The latest `picker_answered` payload of an execution for a contender (its outcome
+    and attempts)."""
     row = conn.execute(
         "SELECT payload FROM events WHERE event_type = 'picker_answered'"
-        " AND payload ->> 'execution_name' = %s ORDER BY created_at DESC, id LIMIT 1",
-        (execution_name,),
+        " AND payload ->> 'execution_name' = %s AND payload ->> 'contender' = %s"
+        " ORDER BY created_at DESC, id LIMIT 1",
+        (execution_name, contender),
     ).fetchone()
     return row[0] if row else None

@@ -21,7 +21,7 @@ def _per_pick_day(table: str, columns: str) -> str:
         JOIN checkpoints c ON c.id = m.checkpoint_id
         JOIN picks p ON p.id = m.pick_id
         JOIN batches b ON b.id = c.batch_id
-        ORDER BY b.run_date, c.checkpoint_date, p.ticker"""  # noqa: S608 - constants only
+        ORDER BY b.run_date, c.checkpoint_date, p.ticker, p.id"""  # noqa: S608 - constants only
 
 
 OPEN_TABLES: dict[str, str] = {
@@ -31,9 +31,16 @@ OPEN_TABLES: dict[str, str] = {
                {_UTC_SECOND.format("committed_at")} AS committed_at,
                {_UTC_SECOND.format("created_at")} AS created_at
         FROM batches ORDER BY run_date""",  # noqa: S608 - a constant expression is interpolated
+    # One per contender and batch, in the contenders' order (docs/arena.md).
+    "entries": """
+        SELECT e.id, e.batch_id, e.position, e.contender, e.kind, e.model, e.prompt_version,
+               e.error, e.control_seed, e.universe, e.universe_as_of,
+               array_to_string(e.redrawn, ' ') AS redrawn
+        FROM entries e JOIN batches b ON b.id = e.batch_id ORDER BY b.run_date, e.position""",
     "picks": """
-        SELECT p.id, p.batch_id, p.ticker, p.action, p.reasoning, p.initial_price
-        FROM picks p JOIN batches b ON b.id = p.batch_id ORDER BY b.run_date, p.ticker""",
+        SELECT p.id, p.batch_id, p.entry_id, p.ticker, p.action, p.reasoning, p.initial_price
+        FROM picks p JOIN batches b ON b.id = p.batch_id JOIN entries e ON e.id = p.entry_id
+        ORDER BY b.run_date, e.position, p.ticker""",
     "checkpoints": """
         SELECT c.id, c.batch_id, c.checkpoint_date, c.status, c.skip_reason, c.benchmark_price,
                c.benchmark_return_pct, c.rescored_because

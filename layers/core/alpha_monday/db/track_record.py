@@ -1,5 +1,6 @@
-"""The rows the track record is computed from: every pick of the completed batches of some
-origins, with its score at its last computed checkpoint (one statement)."""
+"""The rows the track record is computed from: every pick of every entry of the completed
+batches of some origins, with its contender and its score at its last computed checkpoint
+(one statement)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from psycopg.rows import class_row
 from alpha_monday.domain.model import BatchOrigin, ScoredPick
 
 _SCORED_PICKS_SQL = """
-SELECT b.id AS batch_id, b.run_date, b.model, b.prompt_version, p.ticker, p.action,
+SELECT b.id AS batch_id, b.run_date, e.contender, e.kind, e.model, e.prompt_version,
+       p.ticker, p.action,
        last.vs_benchmark_pct, last.absolute_return_pct, last.benchmark_return_pct,
        last.checkpoint_date AS final_date
 FROM batches b
-JOIN picks p ON p.batch_id = b.id
+JOIN entries e ON e.batch_id = b.id
+JOIN picks p ON p.entry_id = e.id
 LEFT JOIN LATERAL (
     SELECT m.vs_benchmark_pct, m.absolute_return_pct, c.benchmark_return_pct, c.checkpoint_date
     FROM pick_checkpoint_metrics m
@@ -25,7 +28,7 @@ LEFT JOIN LATERAL (
     LIMIT 1
 ) last ON true
 WHERE b.status = 'completed' AND b.origin = ANY(%s)
-ORDER BY b.run_date, p.ticker
+ORDER BY b.run_date, e.position, p.ticker
 """
 
 

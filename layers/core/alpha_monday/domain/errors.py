@@ -139,3 +139,7 @@ class PickerRequestRejected(PickerError):
 
 class PickerAuthenticationFailed(PickerError):
     """OpenAI refused the key (HTTP 401 or 403): retrying cannot help."""
+
+
+class NoContenderAnswered(PickerError):
+    """Every model contender failed after its retries: there is no week to track."""

@@ -16,6 +16,10 @@ BatchOrigin = Literal["live", "retrospective", "simulated"]
 BATCH_ORIGINS: tuple[BatchOrigin, ...] = ("live", "retrospective", "simulated")
 PickAction = Literal["BUY", "SELL"]
 CheckpointStatus = Literal["computed", "skipped"]
+# A contender of the arena: a model (and its prompt version), or the random control.
+EntryKind = Literal["model", "control"]
+# The random control's contender name (no model contender may take it).
+CONTROL_CONTENDER = "random-control"
 
 
 class Row(BaseModel):
@@ -50,9 +54,36 @@ class AppliedAction(Row):
     first_counted_on: date
 
 
+class ControlDraw(Row):
+    """How a random control entry was drawn, so that anyone can draw it again
+    (docs/arena.md): the seed, the universe and its list's as-of date, and the tickers the
+    market did not know (passed over, in draw order)."""
+
+    seed: str
+    universe: str
+    universe_as_of: date
+    redrawn: tuple[str, ...] = ()
+
+
+class Entry(Row):
+    """One contender's part of a batch: its picks, or why it has none."""
+
+    id: UUID
+    batch_id: UUID
+    position: int
+    contender: str
+    kind: EntryKind
+    # The model that answered (the API's name for it) and its prompt version.
+    model: str | None
+    prompt_version: str | None
+    error: str | None = None
+    control: ControlDraw | None = None
+
+
 class Pick(Row):
     id: UUID
     batch_id: UUID
+    entry_id: UUID
     ticker: str
     action: PickAction
     reasoning: str
@@ -93,20 +124,23 @@ class Checkpoint(Row):
 
 class BatchDetail(Row):
     batch: Batch
+    entries: tuple[Entry, ...]
     picks: tuple[Pick, ...]
     checkpoints: tuple[Checkpoint, ...]
     corporate_actions: tuple[AppliedAction, ...] = ()
 
     @property
     def symbols(self) -> list[str]:
-        """The picks' tickers, then the benchmark: every symbol a day of the batch needs."""
-        return [pick.ticker for pick in self.picks] + [self.batch.benchmark_symbol]
+        """The picks' tickers (each once: two contenders may pick the same stock), then the
+        benchmark: every symbol a day of the batch needs."""
+        return [*dict.fromkeys(pick.ticker for pick in self.picks), self.batch.benchmark_symbol]
 
 
 class PickBrief(Row):
     """A pick as a list shows it."""
 
     id: UUID
+    entry_id: UUID
     ticker: str
     action: PickAction
 
@@ -120,8 +154,10 @@ class LatestReturns(Row):
 
 
 class BatchSummary(Batch):
-    """What a list view needs: the batch, its picks and its most recent computed returns."""
+    """What a list view needs: the batch, its entries, its picks and its most recent
+    computed returns."""
 
+    entries: tuple[Entry, ...]
     picks: tuple[PickBrief, ...]
     latest_checkpoint: LatestReturns | None
 
@@ -135,8 +171,8 @@ class Week(Row):
 
 
 class FeedWeek(Row):
-    """A week as the feed announces it: its summary (latest returns) and its picks in full
-    (the reasoning is part of what was committed)."""
+    """A week as the feed announces it: its summary (entries, latest returns) and its picks
+    in full (the reasoning is part of what was committed)."""
 
     summary: BatchSummary
     picks: tuple[Pick, ...]
@@ -156,17 +192,32 @@ class NewPick(Row):
     initial_price: Decimal
 
 
+class NewEntry(Row):
+    contender: str
+    kind: EntryKind
+    model: str | None
+    prompt_version: str | None = None
+    error: str | None = None
+    control: ControlDraw | None = None
+    picks: tuple[NewPick, ...] = ()
+
+
 class NewBatch(Row):
     execution_name: str | None = None
     run_date: date
     benchmark_symbol: str
     benchmark_initial_price: Decimal
     baseline_date: date
-    model: str | None
     origin: BatchOrigin
-    prompt_version: str | None = None
     committed_at: datetime
-    picks: tuple[NewPick, ...]
+    # In the contenders' configured order; the first model entry with picks is the batch's
+    # own model (its `model` and `prompt_version`).
+    entries: tuple[NewEntry, ...] = Field(min_length=1)
+
+    @property
+    def lead(self) -> NewEntry | None:
+        """The first model entry that answered: what a one-model reader sees as the batch."""
+        return next((e for e in self.entries if e.kind == "model" and e.picks), None)
 
 
 class Event(Row):
@@ -183,6 +234,8 @@ class ScoredPick(Row):
 
     batch_id: UUID
     run_date: date
+    contender: str
+    kind: EntryKind
     model: str | None
     prompt_version: str | None
     ticker: str

@@ -20,6 +20,8 @@ from pydantic import (
 PICKS_PER_BATCH = 3
 TICKER_PATTERN = r"^[A-Z]{1,5}([.-][A-Z])?$"
 PROMPT_VERSION = "2026-12-02.1"
+# The prompts a contender may be configured with (one today).
+KNOWN_PROMPT_VERSIONS = (PROMPT_VERSION,)
 
 MIN_VISIBLE_REASONING = 20
 

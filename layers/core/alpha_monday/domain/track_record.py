@@ -8,6 +8,7 @@ independent draws.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections import Counter
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import groupby
+from typing import Literal
 from uuid import UUID
 
 from alpha_monday.domain.confidence_sequence import (
@@ -124,6 +126,44 @@ class Record:
         return None if self.verdict is None else self.verdict == "could be chance"
 
 
+ControlVerdict = Literal["beats the control", "trails the control", "could be chance"]
+_AGAINST_CONTROL: dict[Verdict, ControlVerdict] = {
+    "beats SPY": "beats the control",
+    "trails SPY": "trails the control",
+    "could be chance": "could be chance",
+}
+
+
+@dataclass(frozen=True)
+class PairedMonday:
+    """A Monday both the models and the random control have a batch alpha for."""
+
+    run_date: date
+    alpha: Decimal
+    control_alpha: Decimal
+    difference: Decimal
+
+
+@dataclass(frozen=True)
+class AgainstControl:
+    """Batch alphas minus the random control's of the same Monday (paired: the same days,
+    the same market, the same scoring), with the intervals of the batch alpha: did the
+    picks beat random picks from the same market?"""
+
+    mondays: tuple[PairedMonday, ...]
+    mean_difference: Decimal | None
+    median_difference: Decimal | None
+    # Fixed-sample (Newey-West, lag one week), for one look.
+    mean_difference_interval: Interval | None
+    p_value_no_edge: Decimal | None
+    # Anytime-valid: the verdict comes from it.
+    confidence_sequence: SequenceInterval | None
+    verdict: ControlVerdict | None
+    weeks_to_power: int | None
+    # After Holm's adjustment across the model + prompt versions tried (per version only).
+    p_value_holm: Decimal | None = None
+
+
 @dataclass(frozen=True)
 class ModelRecord:
     model: str | None
@@ -131,6 +171,8 @@ class ModelRecord:
     record: Record
     # The no-skill p-value after Holm's adjustment across every version tried.
     p_value_holm: Decimal | None = None
+    # None when no Monday of this version has a control beside it.
+    against_control: AgainstControl | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +182,9 @@ class TrackRecord:
     # Every model + prompt version ever run (retired ones included): Holm's family.
     versions_tried: int = 0
     power_edge_pct: Decimal = DEFAULT_POWER_EDGE_PCT
+    # The random control's own record, and the models' (all together) against it.
+    control: Record | None = None
+    against_control: AgainstControl | None = None
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -175,12 +220,12 @@ def _action_split(action: PickAction, scores: Sequence[FinalScore]) -> ActionSpl
     return ActionSplit(action, len(chosen), hits, _share(hits, len(chosen)), mean_return(chosen))
 
 
-def _week_apart(alphas: Sequence[BatchAlpha]) -> list[tuple[int, int]]:
+def _week_apart(mondays: Sequence[date]) -> list[tuple[int, int]]:
     """Pairs of consecutive batches seven days apart: a missing week breaks the pair."""
     return [
         (i - 1, i)
-        for i in range(1, len(alphas))
-        if (alphas[i].run_date - alphas[i - 1].run_date).days == DAYS_PER_WEEK
+        for i in range(1, len(mondays))
+        if (mondays[i] - mondays[i - 1]).days == DAYS_PER_WEEK
     ]
 
 
@@ -237,7 +282,7 @@ def record_of(scores: Sequence[FinalScore], edge: Decimal = DEFAULT_POWER_EDGE_P
     alphas = _batch_alphas(scores)
     values = [float(a.alpha) for a in alphas]
     # Batches a week apart share a week of market: Newey-West at a one-week lag.
-    hac = newey_west_mean(values, _week_apart(alphas))
+    hac = newey_west_mean(values, _week_apart([a.run_date for a in alphas]))
     flip = sign_flip_test(_contributions(scores))
     sequence = confidence_sequence([(a.run_date, float(a.alpha)) for a in alphas])
     return Record(
@@ -271,6 +316,39 @@ def record_of(scores: Sequence[FinalScore], edge: Decimal = DEFAULT_POWER_EDGE_P
     )
 
 
+def against_control(
+    record: Record, control: Record, edge: Decimal = DEFAULT_POWER_EDGE_PCT
+) -> AgainstControl | None:
+    """`record`'s batch alphas minus `control`'s of the same batch, as the batch alpha's
+    own statistics treat a series (docs/analysis-plan.md); None without a shared Monday."""
+    theirs = {a.batch_id: a.alpha for a in control.batch_alphas}
+    mondays = tuple(
+        PairedMonday(a.run_date, a.alpha, theirs[a.batch_id], a.alpha - theirs[a.batch_id])
+        for a in record.batch_alphas
+        if a.batch_id in theirs
+    )
+    if not mondays:
+        return None
+    differences = [m.difference for m in mondays]
+    values = [float(d) for d in differences]
+    hac = newey_west_mean(values, _week_apart([m.run_date for m in mondays]))
+    sequence = confidence_sequence([(m.run_date, float(m.difference)) for m in mondays])
+    return AgainstControl(
+        mondays=mondays,
+        mean_difference=mean_return(differences),
+        median_difference=rounded_return(statistics.median(differences)),
+        mean_difference_interval=_interval(hac.interval if hac else None),
+        p_value_no_edge=None if hac is None else estimate(hac.p_value),
+        confidence_sequence=_sequence_interval(sequence),
+        verdict=None if sequence is None else _AGAINST_CONTROL[sequence.verdict()],
+        weeks_to_power=(
+            None
+            if hac is None
+            else _weeks_to_power(len(mondays), hac.standard_error * math.sqrt(len(mondays)), edge)
+        ),
+    )
+
+
 def _scores(rows: Iterable[ScoredPick]) -> list[FinalScore]:
     """Picks never scored (no computed checkpoint) have nothing to count."""
     return [
@@ -291,11 +369,15 @@ def _scores(rows: Iterable[ScoredPick]) -> list[FinalScore]:
 
 def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_PCT) -> TrackRecord:
     """Overall, and per model + prompt version (in order of first appearance); the power
-    figure is for an `edge` in percentage points a batch."""
+    figure is for an `edge` in percentage points a batch. The models' record: the random
+    control's entries are not a model's picks (docs/arena.md)."""
+    models = [row for row in rows if row.kind == "model"]
     groups: dict[tuple[str | None, str | None], list[ScoredPick]] = {}
-    for row in rows:
+    for row in models:
         groups.setdefault((row.model, row.prompt_version), []).append(row)
-    overall = record_of(_scores(rows), edge)
+    overall = record_of(_scores(models), edge)
+    control_rows = _scores(row for row in rows if row.kind == "control")
+    control = record_of(control_rows, edge) if control_rows else None
     # One version holds every row: its record is the overall one, computed once.
     records = [
         (model, prompt_version, overall if len(groups) == 1 else record_of(_scores(group), edge))
@@ -305,12 +387,34 @@ def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_
         None if r.p_value_no_skill is None else float(r.p_value_no_skill) for _, _, r in records
     ]
     adjusted = holm(p_values, tests=len(records))
+    paired = [against_control(r, control, edge) if control else None for _, _, r in records]
+    paired_adjusted = holm(
+        [
+            None if p is None or p.p_value_no_edge is None else float(p.p_value_no_edge)
+            for p in paired
+        ],
+        tests=len(records),
+    )
     return TrackRecord(
         overall=overall,
         by_model=tuple(
-            ModelRecord(model, version, record, None if p is None else estimate(p))
-            for (model, version, record), p in zip(records, adjusted, strict=True)
+            ModelRecord(
+                model,
+                version,
+                record,
+                None if p is None else estimate(p),
+                None
+                if pair is None
+                else dataclasses.replace(
+                    pair, p_value_holm=None if pair_p is None else estimate(pair_p)
+                ),
+            )
+            for (model, version, record), p, pair, pair_p in zip(
+                records, adjusted, paired, paired_adjusted, strict=True
+            )
         ),
         versions_tried=len(records),
         power_edge_pct=edge,
+        control=control,
+        against_control=against_control(overall, control, edge) if control else None,
     )

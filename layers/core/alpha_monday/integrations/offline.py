@@ -40,6 +40,7 @@ from alpha_monday.domain.picks import (
     ProposedPicks,
     TickerCheck,
 )
+from alpha_monday.integrations.universe import sp500_universe
 
 # Each ticker's rough price level and annual volatility, so offline runs look like a market.
 PROFILES: dict[str, tuple[float, float]] = {
@@ -95,6 +96,22 @@ QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
 # Dividends are listed once declared, weeks before their ex-date; splits here only once
 # effective, so a small one (the spin-off factor) is found by the completion audit.
 DECLARED_AHEAD = timedelta(days=21)
+
+
+def _profile(symbol: str) -> tuple[float, float]:
+    """A ticker's level and volatility: its own, SPY's, or (a constituent the random
+    control may draw) one derived from its name, from $20 to $500 and 15 % to 55 % a year."""
+    if symbol in PROFILES:
+        return PROFILES[symbol]
+    if symbol == BENCHMARK:
+        return BENCHMARK_PROFILE
+    spread = _seed("profile", symbol)
+    return 20 + spread % 481, 0.15 + (spread >> 16) % 41 / 100
+
+
+def _known(symbol: str) -> bool:
+    """The scripted picker's tickers, SPY, and every constituent the control draws from."""
+    return symbol in PROFILES or symbol == BENCHMARK or symbol in sp500_universe().tickers
 
 
 def _refuse_on_lambda(what: str) -> None:
@@ -159,7 +176,7 @@ def _walk(symbol: str, last_day: date) -> dict[date, Decimal]:
     """A mean-reverting log-price walk around the ticker's drifting level, at its daily
     volatility, as unadjusted closes: a split divides the close by its factor, an
     ex-dividend day drops it by the dividend."""
-    level, annual_volatility = PROFILES.get(symbol, BENCHMARK_PROFILE)
+    level, annual_volatility = _profile(symbol)
     rng = random.Random(_seed("walk", symbol))  # noqa: S311 - synthetic prices, not crypto
     daily_volatility = annual_volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
 
@@ -195,7 +212,7 @@ class SyntheticMarket:
         self._now = now
 
     def daily_closes(self, symbol: str) -> DailySeries:
-        if symbol not in UNIVERSE and symbol != BENCHMARK:
+        if not _known(symbol):
             raise MarketDataUnknownSymbol(symbol, "not in the synthetic market's universe")
         now = self._now()
         today = market_date(now)
@@ -208,7 +225,7 @@ class SyntheticMarket:
     def corporate_actions(self, symbol: str) -> ActionSeries:
         """Every action up to the latest published session, and dividends declared for the
         weeks ahead (as a real provider lists an announced ex-date)."""
-        if symbol not in UNIVERSE and symbol != BENCHMARK:
+        if not _known(symbol):
             raise MarketDataUnknownSymbol(symbol, "not in the synthetic market's universe")
         today = market_date(self._now())
         return ActionSeries(_actions(symbol, today, today + DECLARED_AHEAD))
@@ -220,11 +237,15 @@ class ScriptedPicker:
     model = OFFLINE_MODEL
     offline = True
 
-    def __init__(self) -> None:
+    def __init__(self, variant: str = "") -> None:
+        """`variant` gives another contender picks of its own for the same Monday."""
         _refuse_on_lambda("the scripted picker")
+        self._seed_parts = ("picks", variant) if variant else ("picks",)
+        # Each variant is a "model" of its own, so the track record keeps them apart.
+        self.model = f"{OFFLINE_MODEL}:{variant}" if variant else OFFLINE_MODEL
 
     def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
-        rng = random.Random(_seed("picks", request.run_date.isoformat()))  # noqa: S311
+        rng = random.Random(_seed(*self._seed_parts, request.run_date.isoformat()))  # noqa: S311
         candidates = [ticker for ticker in UNIVERSE if ticker != request.benchmark_symbol]
         rng.shuffle(candidates)
         chosen: list[ProposedPick] = []
@@ -251,7 +272,7 @@ class ScriptedPicker:
         raw_output = json.dumps({"picks": [pick.model_dump() for pick in chosen]})
         return PickerResult(
             picks=picks,
-            model=OFFLINE_MODEL,
+            model=self.model,
             prompt_version=PROMPT_VERSION,
             attempts=(PickerAttempt(raw_output=raw_output, problems=tuple(problems)),),
         )

@@ -204,6 +204,7 @@ class OpenAIPicker:
         timeout_seconds: float,
         max_retries: int,
         max_reasks: int,
+        base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.model = model
@@ -211,6 +212,8 @@ class OpenAIPicker:
         self._max_reasks = max_reasks
         self._client = openai.OpenAI(
             api_key=api_key,
+            # An OpenAI-compatible endpoint of another provider; None is OpenAI's own.
+            base_url=base_url,
             timeout=timeout_seconds,
             max_retries=max_retries,
             http_client=httpx.Client(transport=transport) if transport else None,

@@ -10,7 +10,7 @@ from functools import cache
 
 import psycopg
 
-from alpha_monday.config import MarketSettings, PickerSettings
+from alpha_monday.config import ContenderSettings, MarketSettings, PickerSettings
 from alpha_monday.db.corporate_actions import PostgresActionCache
 from alpha_monday.db.prices import PostgresPriceCache
 from alpha_monday.domain.errors import MarketDataError
@@ -92,14 +92,19 @@ def _configured_source(settings: MarketSettings, now: Callable[[], datetime]) ->
     )
 
 
-def build_picker(settings: PickerSettings) -> Picker:
-    if settings.openai_api_key is None:
-        announce_offline("a scripted picker", "OPENAI_API_KEY")
-        return ScriptedPicker()
+def build_picker(settings: PickerSettings, contender: ContenderSettings) -> Picker:
+    """The contender's model, or (its key missing locally) a scripted picker of its own:
+    the first contender's scripted picks are those a one-model run has always made."""
+    key = settings.api_key(contender)
+    if key is None:
+        announce_offline(f"a scripted picker for {contender.name}", contender.api_key_setting)
+        first = contender == settings.contenders[0]
+        return ScriptedPicker(variant="" if first else contender.name)
     return OpenAIPicker(
-        settings.openai_api_key.reveal(),
-        settings.openai_model,
+        key.reveal(),
+        contender.model,
         timeout_seconds=settings.openai_timeout_seconds,
         max_retries=settings.openai_max_retries,
         max_reasks=settings.picker_max_reasks,
+        base_url=contender.base_url,
     )

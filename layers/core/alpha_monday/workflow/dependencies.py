@@ -12,15 +12,21 @@ fails loudly instead of reading a secret its function has no right to.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Literal
 
 import psycopg
 
-from alpha_monday.config import MarketSettings, PickerSettings, market_settings, picker_settings
+from alpha_monday.config import (
+    ContenderSettings,
+    MarketSettings,
+    PickerSettings,
+    market_settings,
+    picker_settings,
+)
 from alpha_monday.db.connection import get_connection
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
@@ -40,9 +46,11 @@ class DependencyFactory:
     picker_settings: Callable[[], PickerSettings] = picker_settings
     now: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
-    # Replace the configured market source or picker (the local runner's and tests' doubles).
+    # Replace the configured market source or pickers (the local runner's and tests'
+    # doubles): `picker` for every contender, `pickers` by contender name.
     market_source: Callable[[Callable[[], datetime]], DailyCloseSource] | None = None
     picker: Picker | None = None
+    pickers: Mapping[str, Picker] = field(default_factory=dict)
 
     def check_settings(self, needs: frozenset[Need]) -> None:
         """Read the settings a step will use, so a missing one fails with its name now."""
@@ -59,6 +67,7 @@ class StepDependencies:
     def __init__(self, factory: DependencyFactory, needs: frozenset[Need]) -> None:
         self._factory = factory
         self._needs = needs
+        self._pickers: dict[str, Picker] = {}
 
     def _require(self, need: Need) -> None:
         if need not in self._needs:
@@ -89,6 +98,17 @@ class StepDependencies:
         )
 
     @cached_property
-    def picker(self) -> Picker:
+    def picker_settings(self) -> PickerSettings:
         self._require("picker")
-        return self._factory.picker or build_picker(self._factory.picker_settings())
+        return self._factory.picker_settings()
+
+    def picker_for(self, contender: ContenderSettings) -> Picker:
+        """The contender's model (built on first use, once per step)."""
+        if contender.name not in self._pickers:
+            factory = self._factory
+            self._pickers[contender.name] = (
+                factory.pickers.get(contender.name)
+                or factory.picker
+                or build_picker(self.picker_settings, contender)
+            )
+        return self._pickers[contender.name]

@@ -1,19 +1,22 @@
-"""GeneratePicks: the model's three picks, their baseline closes, the batch, in one go.
+"""GeneratePicks: every contender's picks, the random control, their baseline closes and
+the batch, committed in one transaction.
 
+Each model contender is asked on its own (workflow/asking.py); one that fails after its
+retries is recorded in the batch without picks, and with no model answering the run fails.
 Idempotent per execution: a retry of the execution that committed the batch gets that
 batch back (no second model call); another execution for the same Monday fails fast with
-BatchAlreadyExists. Every answer the model gives is kept in `events`, whatever happens next.
+BatchAlreadyExists. Every answer a model gives is kept in `events`, whatever happens next.
 """
 
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import psycopg
 
-from alpha_monday.business_metrics import PICKER_REASKS, count
 from alpha_monday.db.batches import (
     batch_of_run,
     create_batch,
@@ -21,28 +24,30 @@ from alpha_monday.db.batches import (
     list_batches,
     set_batch_status,
 )
-from alpha_monday.db.events import append_event, last_picker_answers
+from alpha_monday.db.events import append_event
 from alpha_monday.domain.calendar import last_session_before
+from alpha_monday.domain.control import draw_control, mix_of
 from alpha_monday.domain.errors import (
-    AlphaMondayError,
     BatchAlreadyExists,
     BatchNotFound,
     BatchNotResumable,
     MarketDataUnknownSymbol,
-    PickerCheckInterrupted,
-    PickerError,
+    NoContenderAnswered,
 )
-from alpha_monday.domain.model import BatchDetail, BatchSummary, NewBatch, NewPick
+from alpha_monday.domain.model import (
+    CONTROL_CONTENDER,
+    BatchDetail,
+    BatchSummary,
+    NewBatch,
+    NewEntry,
+    NewPick,
+)
 from alpha_monday.domain.origin import batch_origin
-from alpha_monday.domain.picks import (
-    PastBatch,
-    PastPick,
-    PickerAttempt,
-    PickerResult,
-    PickRequest,
-)
+from alpha_monday.domain.picks import PastBatch, PastPick, PickerResult, PickRequest
 from alpha_monday.domain.schedule import fortnight_schedule, monday_of, requested_run_date
+from alpha_monday.integrations.universe import sp500_universe
 from alpha_monday.observability import logger
+from alpha_monday.workflow.asking import ContenderAnswer, ask_contender
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import (
     CheckpointLoop,
@@ -74,10 +79,18 @@ def checkpoint_schedule(run_date: date, local_time: time) -> list[ScheduledCheck
     ]
 
 
-def _past_batch(item: BatchSummary) -> PastBatch:
-    """A completed batch's picks with their final return vs the benchmark."""
+def _past_batch(item: BatchSummary, contender: str, first: bool) -> PastBatch:
+    """A completed batch's picks by `contender` with their final return vs the benchmark.
+    The first configured contender also carries on the one-model batches stored before the
+    arena (one model entry: the batch's model)."""
     metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
     final = {metric.pick_id: metric.vs_benchmark_pct for metric in metrics}
+    models = [e for e in item.entries if e.kind == "model"]
+    own = {
+        e.id
+        for e in item.entries
+        if e.contender == contender or (first and len(models) == 1 and e in models)
+    }
     return PastBatch(
         run_date=item.run_date,
         picks=tuple(
@@ -87,73 +100,111 @@ def _past_batch(item: BatchSummary) -> PastBatch:
                 final_vs_benchmark_pct=final.get(pick.id),
             )
             for pick in item.picks
+            if pick.entry_id in own
         ),
     )
 
 
-def _track_record(conn: psycopg.Connection, run_date: date) -> tuple[PastBatch, ...]:
+def _track_record(
+    conn: psycopg.Connection, run_date: date, contender: str, *, first: bool
+) -> tuple[PastBatch, ...]:
     page = list_batches(conn, limit=TRACK_RECORD_BATCHES, before=run_date)
-    return tuple(_past_batch(item) for item in page.items if item.status == "completed")
+    past = (
+        _past_batch(item, contender, first) for item in page.items if item.status == "completed"
+    )
+    return tuple(batch for batch in past if batch.picks)
 
 
-def _record_answers(
-    conn: psycopg.Connection,
-    execution_name: str,
-    run_date: date,
-    attempts: tuple[Any, ...],
-    outcome: str,
-) -> None:
-    """The model's answers, kept before anything else can fail (no silent re-roll)."""
-    append_event(
-        conn,
-        None,
-        "picker_answered",
-        {
-            "execution_name": execution_name,
-            "run_date": run_date.isoformat(),
-            "outcome": outcome,
-            "attempts": [attempt.model_dump(mode="json") for attempt in attempts],
-        },
+def _ask_every_contender(
+    task: GeneratePicksTask, deps: StepDependencies, request: PickRequest
+) -> list[ContenderAnswer]:
+    """Each model contender on its own, in the configured order."""
+    contenders = deps.picker_settings.contenders
+    answers = []
+    for position, contender in enumerate(contenders):
+        logger.append_keys(contender=contender.name)
+        own = request.model_copy(
+            update={
+                "track_record": _track_record(
+                    deps.conn, request.run_date, contender.name, first=position == 0
+                )
+            }
+        )
+        answers.append(
+            ask_contender(
+                deps,
+                task.context.workflow_run_id,
+                task.context.retry_count,
+                own,
+                contender,
+                alone=len(contenders) == 1,
+            )
+        )
+    logger.remove_keys(["contender"])
+    if not any(answer.result for answer in answers):
+        raise NoContenderAnswered(
+            "no model contender answered: "
+            + "; ".join(f"{a.contender.name}: {a.error}" for a in answers)
+        )
+    return answers
+
+
+def _model_entry(answer: ContenderAnswer, closes: dict[str, Decimal]) -> NewEntry:
+    contender, result = answer.contender, answer.result
+    if result is None:
+        return NewEntry(
+            contender=contender.name,
+            kind="model",
+            model=contender.model,
+            prompt_version=contender.prompt_version,
+            error=answer.error,
+        )
+    return NewEntry(
+        contender=contender.name,
+        kind="model",
+        model=result.model,
+        prompt_version=result.prompt_version,
+        picks=tuple(
+            NewPick(
+                ticker=pick.ticker,
+                action=pick.action,
+                reasoning=pick.reasoning,
+                initial_price=closes[pick.ticker],
+            )
+            for pick in result.picks.picks
+        ),
     )
 
 
-def _earlier_answers(conn: psycopg.Connection, execution_name: str) -> tuple[PickerAttempt, ...]:
-    """The answers of this execution's earlier try that stopped while checking them."""
-    payload = last_picker_answers(conn, execution_name)
-    if payload is None or payload.get("outcome") != PickerCheckInterrupted.__name__:
-        return ()
-    return tuple(PickerAttempt.model_validate(attempt) for attempt in payload["attempts"])
+def _control_entry(
+    deps: StepDependencies, run_date: date, lead: PickerResult, closes: dict[str, Decimal]
+) -> NewEntry:
+    """The random control, drawn beside the first model entry that answered (its number of
+    picks and BUY/SELL mix); its baseline closes join `closes`."""
+    baseline_date = last_session_before(run_date)
 
-
-def _ask_the_picker(
-    deps: StepDependencies, execution_name: str, run_date: date, request: PickRequest
-) -> PickerResult:
-    market = deps.market
-
-    def check_ticker(ticker: str) -> str | None:
+    def known(ticker: str) -> bool:
         try:
-            market.close(ticker, request.baseline_date)
-        except MarketDataUnknownSymbol as error:
-            return error.reason
-        return None
+            closes[ticker] = deps.market.close(ticker, baseline_date)
+        except MarketDataUnknownSymbol:
+            return False
+        return True
 
-    earlier = _earlier_answers(deps.conn, execution_name)
-    try:
-        result = deps.picker.pick(
-            request.model_copy(update={"earlier_answers": earlier}), check_ticker
-        )
-    except PickerError as error:
-        _record_answers(deps.conn, execution_name, run_date, error.attempts, type(error).__name__)
-        if isinstance(error, PickerCheckInterrupted) and isinstance(
-            error.__cause__, AlphaMondayError
-        ):
-            # The market's own error, so the state machine retries it as such; the retry
-            # reviews the kept answer again instead of asking the model anew.
-            raise error.__cause__ from None
-        raise
-    _record_answers(deps.conn, execution_name, run_date, result.attempts, "accepted")
-    count(PICKER_REASKS, len(result.attempts) - 1)
-    return result
+    drawn = draw_control(
+        run_date,
+        sp500_universe(),
+        mix_of([pick.action for pick in lead.picks.picks]),
+        benchmark=deps.market_settings.benchmark_symbol,
+        known=known,
+    )
+    return NewEntry(
+        contender=CONTROL_CONTENDER,
+        kind="control",
+        model=None,
+        error=drawn.error,
+        control=drawn.draw,
+        picks=drawn.new_picks(closes.__getitem__),
+    )
 
 
 def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GeneratePicksResult:
@@ -174,27 +225,42 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
     baseline_date = last_session_before(run_date)
     benchmark_close = deps.market.close(benchmark, baseline_date)
     request = PickRequest(
-        run_date=run_date,
-        baseline_date=baseline_date,
-        benchmark_symbol=benchmark,
-        track_record=_track_record(conn, run_date),
+        run_date=run_date, baseline_date=baseline_date, benchmark_symbol=benchmark
     )
-    result = _ask_the_picker(deps, execution_name, run_date, request)
-    tickers = [pick.ticker for pick in result.picks.picks]
-    closes = {ticker: deps.market.close(ticker, baseline_date) for ticker in tickers}
-    for symbol in [*tickers, benchmark]:
+    answers = _ask_every_contender(task, deps, request)
+    closes: dict[str, Decimal] = {}
+    for answer in answers:
+        for pick in answer.result.picks.picks if answer.result else ():
+            if pick.ticker not in closes:
+                closes[pick.ticker] = deps.market.close(pick.ticker, baseline_date)
+    entries = [_model_entry(answer, closes) for answer in answers]
+    lead = next(answer.result for answer in answers if answer.result)
+    if deps.picker_settings.random_control:
+        entries.append(_control_entry(deps, run_date, lead, closes))
+    for symbol in [*closes, benchmark]:
         # Dividends declared for the fortnight are counted from its first day (one shared
         # look-up per symbol and day; a failed one is caught up on by later checkpoints).
         deps.market.look_up(symbol)
     provenance: dict[str, Any] = {
-        "model": result.model,
-        "prompt_version": result.prompt_version,
+        "model": lead.model,
+        "prompt_version": lead.prompt_version,
         "baseline_date": baseline_date.isoformat(),
         "execution_name": execution_name,
-        "attempts": [attempt.model_dump(mode="json") for attempt in result.attempts],
+        "attempts": [attempt.model_dump(mode="json") for attempt in lead.attempts],
+        "contenders": [
+            {
+                "contender": a.contender.name,
+                "model": a.result.model if a.result else a.contender.model,
+                "attempts": len(a.result.attempts) if a.result else None,
+                "error": a.error,
+            }
+            for a in answers
+        ],
     }
-    # The stand-ins say what they are: a batch either of them made is simulated.
-    offline = deps.picker.offline or deps.market.source.offline
+    # The stand-ins say what they are: a batch any of them made is simulated.
+    offline = deps.market.source.offline or any(
+        deps.picker_for(a.contender).offline for a in answers
+    )
     detail = create_batch(
         conn,
         NewBatch(
@@ -203,24 +269,21 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
             benchmark_symbol=benchmark,
             benchmark_initial_price=benchmark_close,
             baseline_date=baseline_date,
-            model=result.model,
             origin=batch_origin(offline=offline, committed_at=deps.now(), run_date=run_date),
-            prompt_version=result.prompt_version,
             committed_at=deps.now(),
-            picks=tuple(
-                NewPick(
-                    ticker=pick.ticker,
-                    action=pick.action,
-                    reasoning=pick.reasoning,
-                    initial_price=closes[pick.ticker],
-                )
-                for pick in result.picks.picks
-            ),
+            entries=tuple(entries),
         ),
         provenance,
     )
     logger.append_keys(batch_id=str(detail.batch.id))
-    logger.info("batch created", extra={"tickers": tickers, "attempts": len(result.attempts)})
+    logger.info(
+        "batch created",
+        extra={
+            "tickers": [p.ticker for p in detail.picks],
+            "entries": [e.contender for e in detail.entries],
+            "attempts": len(lead.attempts),
+        },
+    )
     return _tracking_plan(detail, deps)
 
 
@@ -228,6 +291,7 @@ def _tracking_plan(detail: BatchDetail, deps: StepDependencies) -> GeneratePicks
     """What the loop needs: the batch, its picks and the 14 wake-up instants."""
     batch = detail.batch
     schedule = checkpoint_schedule(batch.run_date, deps.market_settings.checkpoint_local_time)
+    contenders = {entry.id: entry.contender for entry in detail.entries}
     return GeneratePicksResult(
         batch_id=batch.id,
         run_date=batch.run_date,
@@ -236,7 +300,12 @@ def _tracking_plan(detail: BatchDetail, deps: StepDependencies) -> GeneratePicks
         benchmark_symbol=batch.benchmark_symbol,
         benchmark_initial_price=batch.benchmark_initial_price,
         picks=[
-            PickSummary(ticker=p.ticker, action=p.action, initial_price=p.initial_price)
+            PickSummary(
+                contender=contenders[p.entry_id],
+                ticker=p.ticker,
+                action=p.action,
+                initial_price=p.initial_price,
+            )
             for p in detail.picks
         ],
         checkpoint_count=len(schedule),

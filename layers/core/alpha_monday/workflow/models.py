@@ -97,6 +97,7 @@ class GeneratePicksTask(TaskInput):
 
 
 class PickSummary(TaskModel):
+    contender: str
     ticker: str
     action: PickAction
     initial_price: Decimal

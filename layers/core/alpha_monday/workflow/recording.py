@@ -29,11 +29,15 @@ def _values(
     scores: Iterable[PickMetric | PickScore],
     left_out: Iterable[PickSkip],
 ) -> dict[str, Any]:
-    """A day's published values, as the rescoring event keeps them (old and new)."""
+    """A day's published values, as the rescoring event keeps them (old and new), by pick
+    id: two contenders of a batch may hold the same ticker."""
     return {
         "benchmark_return_pct": str(benchmark_return_pct),
-        "picks": {s.ticker: [str(s.absolute_return_pct), str(s.vs_benchmark_pct)] for s in scores},
-        "left_out": {s.ticker: s.reason for s in left_out},
+        "picks": {
+            str(s.pick_id): [s.ticker, str(s.absolute_return_pct), str(s.vs_benchmark_pct)]
+            for s in scores
+        },
+        "left_out": {str(s.pick_id): [s.ticker, s.reason] for s in left_out},
     }
 
 
@@ -126,9 +130,9 @@ def store_score(
                     "checkpoint_date": day,
                 },
             )
-        stored_reasons = {s.ticker: s.reason for s in previous.skipped_picks} if previous else {}
+        stored_reasons = {s.pick_id: s.reason for s in previous.skipped_picks} if previous else {}
         for left_out in score.left_out:
-            if stored_reasons.get(left_out.ticker) != left_out.reason:
+            if stored_reasons.get(left_out.pick_id) != left_out.reason:
                 append_event(
                     conn,
                     batch_id,

@@ -1,0 +1,104 @@
+"""The arena's contenders as configuration: validated at cold start, each error named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alpha_monday.config import load_picker_settings
+from alpha_monday.domain.errors import ConfigurationError
+from alpha_monday.integrations.offline import ScriptedPicker
+from alpha_monday.integrations.openai_picker import OpenAIPicker
+from alpha_monday.integrations.providers import build_picker
+
+LAMBDA = {
+    "AWS_LAMBDA_FUNCTION_NAME": "alpha-monday-generate-picks",
+    "OPENAI_API_KEY_PARAMETER": "/alpha-monday/dev/openai-api-key",
+    "CONTENDER_KEYS_PATH": "/alpha-monday/dev/contender-keys",
+}
+TWO = [
+    {"name": "gpt", "model": "gpt-4o-mini"},
+    {
+        "name": "llama",
+        "model": "llama-3.3-70b",
+        "base_url": "https://api.groq.com/openai/v1",
+        "api_key_setting": "GROQ_API_KEY",
+    },
+]
+FITS = {"OPENAI_MAX_RETRIES": "0"}  # two asks in one task: each worst case must fit
+
+
+def test_by_default_the_one_model_of_openai_model_and_the_control() -> None:
+    settings = load_picker_settings({"OPENAI_MODEL": "gpt-4.1-mini"})
+    ((contender),) = settings.contenders
+    assert (contender.name, contender.model, contender.base_url) == (
+        "gpt-4.1-mini",
+        "gpt-4.1-mini",
+        None,
+    )
+    assert settings.random_control is True
+    assert load_picker_settings({"RANDOM_CONTROL": "false"}).random_control is False
+
+
+def test_each_contender_reads_its_own_key_and_endpoint() -> None:
+    # Given two contenders, the second on an OpenAI-compatible endpoint with its own key
+    settings = load_picker_settings(
+        {"CONTENDERS": json.dumps(TWO), "OPENAI_API_KEY": "sk-a", "GROQ_API_KEY": "gsk-b", **FITS}
+    )
+    gpt, llama = settings.contenders
+    # When their pickers are built
+    first, second = build_picker(settings, gpt), build_picker(settings, llama)
+    # Then each is a real client with its own model and key
+    assert isinstance(first, OpenAIPicker)
+    assert isinstance(second, OpenAIPicker)
+    assert (first.model, second.model) == ("gpt-4o-mini", "llama-3.3-70b")
+    assert settings.api_key(llama) is not None
+    assert settings.api_key(llama).reveal() == "gsk-b"  # type: ignore[union-attr]
+    assert str(second._client.base_url) == "https://api.groq.com/openai/v1/"
+
+
+def test_a_contender_without_its_key_locally_gets_a_scripted_picker_of_its_own() -> None:
+    settings = load_picker_settings({"CONTENDERS": json.dumps(TWO), **FITS})
+    gpt, llama = settings.contenders
+    assert isinstance(build_picker(settings, gpt), ScriptedPicker)
+    assert isinstance(build_picker(settings, llama), ScriptedPicker)
+
+
+def test_on_lambda_another_contender_s_key_is_read_under_the_contender_keys_path() -> None:
+    settings = load_picker_settings({**LAMBDA, "CONTENDERS": json.dumps(TWO), **FITS})
+    _, llama = settings.contenders
+    source = settings.api_key(llama)
+    assert source is not None
+    assert source.parameter_name == "/alpha-monday/dev/contender-keys/GROQ_API_KEY"
+    assert settings.openai_api_key is not None
+    assert settings.openai_api_key.parameter_name == "/alpha-monday/dev/openai-api-key"
+
+
+@pytest.mark.parametrize(
+    ("contenders", "named"),
+    [
+        ("not json", "CONTENDERS is not JSON"),
+        ("[]", "CONTENDERS must be a non-empty JSON list"),
+        ('{"name": "gpt"}', "CONTENDERS must be a non-empty JSON list"),
+        ('[{"name": "gpt", "model": "m", "temperature": 0}]', "CONTENDERS.0.TEMPERATURE"),
+        ('[{"name": "gpt"}]', "CONTENDERS.0.MODEL"),
+        ('[{"name": "a b", "model": "m"}]', "CONTENDERS.0.NAME"),
+        ('[{"name": "a", "model": "m"}, {"name": "a", "model": "n"}]', "must be unique"),
+        ('[{"name": "random-control", "model": "m"}]', "must be unique and not"),
+        ('[{"name": "a", "model": "m", "prompt_version": "v0"}]', "not a prompt this code has"),
+        ('[{"name": "a", "model": "m", "api_key_setting": "PASSWORD"}]', "API_KEY_SETTING"),
+        ('[{"name": "a", "model": "m", "base_url": "ftp://x"}]', "CONTENDERS.0.BASE_URL"),
+    ],
+)
+def test_a_bad_contender_is_refused_at_cold_start_with_a_named_error(
+    contenders: str, named: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=named):
+        load_picker_settings({"CONTENDERS": contenders})
+
+
+def test_contenders_whose_asks_cannot_fit_in_the_task_are_refused() -> None:
+    # Two contenders with the default retries: 2 x 480 s is more than two thirds of 900 s
+    with pytest.raises(ConfigurationError, match=r"x 2 contender\(s\) = 960s does not fit"):
+        load_picker_settings({"CONTENDERS": json.dumps(TWO)})
