@@ -1,93 +1,218 @@
-"""Weekly-run benchmark: N local batches through the real state machine (moto, in-process).
+"""Weekly-run benchmark: the arena's market-data budget, through the real state machine.
 
-Prints per batch: wall time, Lambda invocations, state transitions, and market data calls
-against the naive count (4 calls per computed checkpoint plus 4 at the start, and SPLITS and
-DIVIDENDS for every symbol at every session: 8 more per session and 8 at the start). Then
-the calls per calendar day of the whole run, where consecutive batches' fortnights overlap
-(each Monday starts one while the previous one is in its second week): every day, the
-maximum, and the Mondays, against the free tier's 25 a day.
+For 1 to 4 offline model contenders plus the random control, on the free tier (25 calls a
+day) and on a premium key (no daily limit; the adjusted series carries the corporate
+actions), it runs `--batches` consecutive Mondays (so two fortnights overlap every week)
+on a simulated clock and prints, per configuration: the calls on the busiest calendar day,
+on Mondays (picking, the control's draw and two checkpoints), on a weekday, the sessions a
+rate limit held back and what became of them (healed by a later checkpoint, or lost), and
+whether the configuration is refused at cold start. Then, for `--contenders` models and
+the control, the calls of every calendar day and the track record per contender, paired
+against the control.
 
-Run: .venv/bin/python -m benchmarks.workflow [--batches 3]
+Run: .venv/bin/python -m benchmarks.workflow [--batches 4] [--contenders 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import warnings
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import psycopg
 
+from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.call_budget import calls_per_day
+from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.integrations.alpha_vantage import PROVIDER
 from benchmarks.seed import fresh_bench_database
+
+FREE_TIER_DAILY_CALLS = 25
+NO_DAILY_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    daily_limit: int
+    premium: bool
+
+
+TIERS = (
+    Tier("free", FREE_TIER_DAILY_CALLS, premium=False),
+    Tier("premium", NO_DAILY_LIMIT, premium=True),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    per_day: dict[date, int]
+    completed: int
+    held: int  # sessions a rate limit held back at first
+    lost: int  # of them, never published (still skipped when the batch ended)
+    record: dict[str, Any]
+
+
+def _contenders(count: int) -> str:
+    return json.dumps([{"name": f"model-{n + 1}", "model": "gpt-4o-mini"} for n in range(count)])
+
+
+@contextmanager
+def _configured(contenders: int, tier: Tier) -> Iterator[str]:
+    """A fresh database and the environment of one configuration."""
+    url = fresh_bench_database()
+    environ = {
+        "DATABASE_URL": url,
+        "CONTENDERS": _contenders(contenders),
+        "RANDOM_CONTROL": "true",
+        "ALPHA_VANTAGE_DAILY_LIMIT": str(tier.daily_limit),
+        "ALPHA_VANTAGE_PREMIUM": str(tier.premium).lower(),
+    }
+    saved = {key: os.environ.get(key) for key in environ}
+    os.environ.update(environ)
+    reset_settings_cache()
+    try:
+        yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reset_settings_cache()
+
+
+def _held_and_lost(conn: psycopg.Connection) -> tuple[int, int]:
+    """Sessions first skipped for the rate limit (their events), and those still skipped."""
+    held = conn.execute(
+        "SELECT count(*) FROM events WHERE event_type = 'checkpoint_skipped'"
+        " AND payload ->> 'reason' = 'rate limited'"
+    ).fetchone()
+    lost = conn.execute(
+        "SELECT count(*) FROM checkpoints WHERE status = 'skipped' AND skip_reason = 'rate limited'"
+    ).fetchone()
+    assert held is not None and lost is not None
+    return int(held[0]), int(lost[0])
+
+
+def run_arena(contenders: int, tier: Tier, mondays: list[date]) -> Outcome | None:
+    """The Mondays run in one configuration; None when it is refused at cold start."""
+    from alpha_monday_local.run_week import recorded_batch, run_week  # noqa: PLC0415
+    from alpha_monday_local.server import LocalApi  # noqa: PLC0415
+
+    with _configured(contenders, tier) as url:
+        try:
+            for monday in mondays:
+                run_week(monday)
+        except ConfigurationError:
+            return None
+        completed = sum(
+            1 for m in mondays if (d := recorded_batch(m)) and d.batch.status == "completed"
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            per_day = calls_per_day(conn, PROVIDER)
+            held, lost = _held_and_lost(conn)
+        _, _, body = LocalApi().invoke("GET", "/track-record?origin=simulated", {}, b"")
+        return Outcome(per_day, completed, held, lost, json.loads(body))
+
+
+def _weekdays(per_day: dict[date, int]) -> tuple[int, int, int]:
+    """The busiest day, the busiest Monday, and the median other weekday."""
+    mondays = [calls for day, calls in per_day.items() if day.weekday() == 0]
+    others = [calls for day, calls in per_day.items() if 0 < day.weekday() < 5]
+    return max(per_day.values()), max(mondays), int(statistics.median(others))
+
+
+def print_budget_table(mondays: list[date]) -> None:
+    print(
+        f"market-data calls per calendar day, {len(mondays)} Mondays (two fortnights overlap"
+        " every week), offline models + the random control"
+    )
+    print(
+        f"{'models':>6}  {'tier':<8}{'busiest':>8}{'Monday':>8}{'weekday':>9}"
+        f"{'held':>6}{'healed':>8}{'lost':>6}  {'completed':<10}"
+    )
+    for tier in TIERS:
+        for contenders in range(1, 5):
+            outcome = run_arena(contenders, tier, mondays)
+            if outcome is None:
+                print(f"{contenders:>6}  {tier.name:<8}  refused at cold start (see docs/arena.md)")
+                continue
+            busiest, monday, weekday = _weekdays(outcome.per_day)
+            print(
+                f"{contenders:>6}  {tier.name:<8}{busiest:>8}{monday:>8}{weekday:>9}"
+                f"{outcome.held:>6}{outcome.held - outcome.lost:>8}{outcome.lost:>6}"
+                f"  {outcome.completed}/{len(mondays)}"
+            )
+
+
+def _pct(value: str | None) -> str:
+    return "n/a" if value is None else f"{float(value):+.2f}"
+
+
+def print_arena(contenders: int, mondays: list[date]) -> None:
+    outcome = run_arena(contenders, TIERS[0], mondays)
+    print()
+    print(f"{contenders} offline models + the random control, free tier, {len(mondays)} Mondays")
+    if outcome is None:
+        print("refused at cold start")
+        return
+    print(f"{'calendar day':<14}{'weekday':<10}{'AV calls':>9}")
+    first, last = min(outcome.per_day), max(outcome.per_day)
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        print(f"{day.isoformat():<14}{day.strftime('%A'):<10}{outcome.per_day.get(day, 0):>9}")
+    record = outcome.record
+    print()
+    print(f"{'contender':<40}{'weeks':>6}{'mean alpha':>12}{'vs control':>12}  verdict")
+    for item in record["by_model"]:
+        paired = item["against_control"] or {}
+        print(
+            f"{item['model']:<40}{item['batches']:>6}{_pct(item['mean_alpha']):>12}"
+            f"{_pct(paired.get('mean_difference')):>12}  {item['verdict'] or 'too early'}"
+            f" / against the control: {paired.get('verdict') or 'too early'}"
+        )
+    control = record["control"]
+    print(
+        f"{'random control':<40}{control['batches']:>6}{_pct(control['mean_alpha']):>12}"
+        f"{'':>12}  {control['verdict'] or 'too early'}"
+    )
+    paired = record["against_control"]
+    interval = paired["mean_difference_interval"]
+    print(
+        f"the models together against the control: mean difference "
+        f"{_pct(paired['mean_difference'])} points over {len(paired['mondays'])} Mondays, "
+        f"fixed-sample 95 % interval "
+        + (f"{interval['low']} to {interval['high']}" if interval else "n/a")
+        + f", p = {paired['p_value_no_edge']}, verdict: {paired['verdict']}"
+    )
+    calls = Counter(outcome.per_day)
+    print(
+        f"total calls {sum(calls.values())}; sessions held by the rate limit {outcome.held}, lost {outcome.lost}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--batches", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=4)
+    parser.add_argument("--contenders", type=int, default=2)
     parser.add_argument("--first-monday", type=date.fromisoformat, default=date(2026, 6, 1))
     args = parser.parse_args()
-
-    url = fresh_bench_database()
-    os.environ["DATABASE_URL"] = url
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
     # Business metrics are CloudWatch's: here their EMF lines would bury the figures.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     warnings.filterwarnings("ignore", message="No application metrics to publish")
-    # Imported after the environment is set: handlers read their settings on import.
-    from alpha_monday_local.run_week import recorded_batch, run_week  # noqa: PLC0415
-
-    print(f"{args.batches} weekly runs, offline providers on a simulated clock")
-    header = (
-        f"{'run_date':<12}{'status':<11}{'wall s':>8}{'lambdas':>9}{'transitions':>13}"
-        f"{'AV calls':>10}{'naive':>7}{'saved':>7}"
-    )
-    print(header)
-    walls = []
-    with psycopg.connect(url, autocommit=True) as conn:
-        for week in range(args.batches):
-            run_date = args.first_monday + timedelta(weeks=week)
-            calls_before = sum(calls_per_day(conn, PROVIDER).values())
-            report = run_week(run_date)
-            detail = recorded_batch(run_date)
-            assert detail is not None
-            computed = sum(
-                1
-                for c in detail.checkpoints
-                if c.status == "computed" and c.checkpoint_date >= run_date
-            )
-            calls = sum(calls_per_day(conn, PROVIDER).values()) - calls_before
-            naive = (4 + 8) * computed + 4 + 8
-            walls.append(report.wall_seconds)
-            print(
-                f"{run_date.isoformat():<12}{report.status:<11}{report.wall_seconds:>8.2f}"
-                f"{sum(report.invocations.values()):>9}{report.state_transitions:>13}"
-                f"{calls:>10}{naive:>7}{naive - calls:>7}"
-            )
-        per_day = calls_per_day(conn, PROVIDER)
-    print(f"median wall time per batch: {statistics.median(walls):.2f} s")
-    _print_calls_per_day(per_day, FREE_TIER_DAILY_CALLS)
-
-
-FREE_TIER_DAILY_CALLS = 25
-
-
-def _print_calls_per_day(per_day: dict[date, int], limit: int) -> None:
-    print()
-    print(f"{'calendar day':<14}{'weekday':<10}{'AV calls':>9}")
-    first, last = min(per_day), max(per_day)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    for day in days:
-        print(f"{day.isoformat():<14}{day.strftime('%A'):<10}{per_day.get(day, 0):>9}")
-    mondays = [per_day.get(day, 0) for day in days if day.weekday() == 0]
-    busiest = max(per_day.values())
-    print(
-        f"max {busiest} a day (limit {limit}: {'within' if busiest <= limit else 'OVER'}); "
-        f"Mondays {', '.join(map(str, mondays))}; total {sum(per_day.values())}"
-    )
+    mondays = [args.first_monday + timedelta(weeks=week) for week in range(args.batches)]
+    print_budget_table(mondays)
+    print_arena(args.contenders, mondays)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ import pytest
 from alpha_monday.domain.errors import InvalidRunInput
 from alpha_monday.workflow.handler import parse_task
 from alpha_monday.workflow.models import (
+    AskContenderTask,
     CheckpointTask,
     CompleteBatchTask,
     ExecutionEnded,
     GeneratePicksTask,
     MarkBatchFailedTask,
+    PlanRunTask,
 )
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.paths import SHARED_DIR
@@ -32,8 +34,10 @@ API_EVENTS = {
     "api_track_record.json": ("TrackRecordFunction", 200),
 }
 TASK_EVENTS = {
-    "generate_picks_scheduled.json": GeneratePicksTask,
-    "generate_picks_manual.json": GeneratePicksTask,
+    "plan_run_scheduled.json": PlanRunTask,
+    "plan_run_manual.json": PlanRunTask,
+    "ask_contender.json": AskContenderTask,
+    "generate_picks.json": GeneratePicksTask,
     "checkpoint.json": CheckpointTask,
     "checkpoint_close_missing.json": CheckpointTask,
     "complete_batch.json": CompleteBatchTask,
@@ -56,6 +60,8 @@ def test_every_function_has_a_sample_event(template: dict[str, Any]) -> None:
         "GetBatchFunction": "api_get_batch",
         "TrackRecordFunction": "api_track_record",
         "DashboardFunction": "api_dashboard",
+        "PlanRunFunction": "plan_run",
+        "AskContenderFunction": "ask_contender",
         "GeneratePicksFunction": "generate_picks",
         "CheckpointFunction": "checkpoint",
         "CompleteBatchFunction": "complete_batch",

@@ -192,8 +192,9 @@ def test_each_function_may_read_exactly_the_secrets_its_code_reads(
             if name in READ_FUNCTIONS
             else "DatabaseUrlParameterName"
         )
-        expected_env = {SECRET_OF_NEED[need][0] for need in needs}
-        expected_parameters = {database} | {SECRET_OF_NEED[need][1] for need in needs}
+        secret_needs = needs & set(SECRET_OF_NEED)  # the arena is no secret
+        expected_env = {SECRET_OF_NEED[need][0] for need in secret_needs}
+        expected_parameters = {database} | {SECRET_OF_NEED[need][1] for need in secret_needs}
         if "picker" in needs:
             expected_parameters.add(CONTENDER_KEYS)
         # What the template gives it
@@ -203,6 +204,9 @@ def test_each_function_may_read_exactly_the_secrets_its_code_reads(
         assert secret_env == expected_env, name
         assert parameters == expected_parameters, name
         assert ("CONTENDER_KEYS_PATH" in environment) == ("picker" in needs), name
+        # Who competes is configuration every step that lists, asks or commits them reads.
+        if needs & {"picker", "arena"}:
+            assert {"CONTENDERS", "RANDOM_CONTROL", "OPENAI_MODEL"} <= set(environment), name
     # The read functions connect with the read-only URL
     for name in READ_FUNCTIONS:
         variables = functions(template)[name]["Environment"]["Variables"]

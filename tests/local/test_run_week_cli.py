@@ -83,7 +83,7 @@ def test_unreachable_providers_end_in_one_failure_line(
     assert code == 1
     (failure,) = [line for line in out.splitlines() if line.startswith("FAILED")]
     assert failure == (
-        "FAILED at GeneratePicks: MarketDataUnavailable: SPY: Alpha Vantage unreachable"
+        "FAILED at PlanRun: MarketDataUnavailable: SPY: Alpha Vantage unreachable"
         " (ConnectError) -- no batch recorded"
     )
     assert "Traceback" not in out + err

@@ -6,11 +6,13 @@ import json
 
 import pytest
 
-from alpha_monday.config import load_picker_settings
+from alpha_monday.config import load_arena_settings, load_market_settings, load_picker_settings
+from alpha_monday.domain.budget import weekday_closes
 from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.providers import build_picker
+from alpha_monday.workflow.dependencies import DependencyFactory
 
 LAMBDA = {
     "AWS_LAMBDA_FUNCTION_NAME": "alpha-monday-generate-picks",
@@ -26,11 +28,10 @@ TWO = [
         "api_key_setting": "GROQ_API_KEY",
     },
 ]
-FITS = {"OPENAI_MAX_RETRIES": "0"}  # two asks in one task: each worst case must fit
 
 
 def test_by_default_the_one_model_of_openai_model_and_the_control() -> None:
-    settings = load_picker_settings({"OPENAI_MODEL": "gpt-4.1-mini"})
+    settings = load_arena_settings({"OPENAI_MODEL": "gpt-4.1-mini"})
     ((contender),) = settings.contenders
     assert (contender.name, contender.model, contender.base_url) == (
         "gpt-4.1-mini",
@@ -38,15 +39,15 @@ def test_by_default_the_one_model_of_openai_model_and_the_control() -> None:
         None,
     )
     assert settings.random_control is True
-    assert load_picker_settings({"RANDOM_CONTROL": "false"}).random_control is False
+    assert load_arena_settings({"RANDOM_CONTROL": "false"}).random_control is False
 
 
 def test_each_contender_reads_its_own_key_and_endpoint() -> None:
     # Given two contenders, the second on an OpenAI-compatible endpoint with its own key
     settings = load_picker_settings(
-        {"CONTENDERS": json.dumps(TWO), "OPENAI_API_KEY": "sk-a", "GROQ_API_KEY": "gsk-b", **FITS}
+        {"CONTENDERS": json.dumps(TWO), "OPENAI_API_KEY": "sk-a", "GROQ_API_KEY": "gsk-b"}
     )
-    gpt, llama = settings.contenders
+    gpt, llama = settings.arena.contenders
     # When their pickers are built
     first, second = build_picker(settings, gpt), build_picker(settings, llama)
     # Then each is a real client with its own model and key
@@ -59,15 +60,15 @@ def test_each_contender_reads_its_own_key_and_endpoint() -> None:
 
 
 def test_a_contender_without_its_key_locally_gets_a_scripted_picker_of_its_own() -> None:
-    settings = load_picker_settings({"CONTENDERS": json.dumps(TWO), **FITS})
-    gpt, llama = settings.contenders
+    settings = load_picker_settings({"CONTENDERS": json.dumps(TWO)})
+    gpt, llama = settings.arena.contenders
     assert isinstance(build_picker(settings, gpt), ScriptedPicker)
     assert isinstance(build_picker(settings, llama), ScriptedPicker)
 
 
 def test_on_lambda_another_contender_s_key_is_read_under_the_contender_keys_path() -> None:
-    settings = load_picker_settings({**LAMBDA, "CONTENDERS": json.dumps(TWO), **FITS})
-    _, llama = settings.contenders
+    settings = load_picker_settings({**LAMBDA, "CONTENDERS": json.dumps(TWO)})
+    _, llama = settings.arena.contenders
     source = settings.api_key(llama)
     assert source is not None
     assert source.parameter_name == "/alpha-monday/dev/contender-keys/GROQ_API_KEY"
@@ -95,10 +96,39 @@ def test_a_bad_contender_is_refused_at_cold_start_with_a_named_error(
     contenders: str, named: str
 ) -> None:
     with pytest.raises(ConfigurationError, match=named):
-        load_picker_settings({"CONTENDERS": contenders})
+        load_arena_settings({"CONTENDERS": contenders})
 
 
-def test_contenders_whose_asks_cannot_fit_in_the_task_are_refused() -> None:
-    # Two contenders with the default retries: 2 x 480 s is more than two thirds of 900 s
-    with pytest.raises(ConfigurationError, match=r"x 2 contender\(s\) = 960s does not fit"):
-        load_picker_settings({"CONTENDERS": json.dumps(TWO)})
+def test_each_contender_has_the_asking_task_s_whole_timeout() -> None:
+    # Each contender is its own AskContender task: two fit with the default retries
+    settings = load_picker_settings({"CONTENDERS": json.dumps(TWO)})
+    assert settings.picker_worst_case_seconds == 480
+
+
+def _factory(environ: dict[str, str]) -> DependencyFactory:
+    return DependencyFactory(
+        market_settings=lambda: load_market_settings(environ),
+        arena_settings=lambda: load_arena_settings(environ),
+    )
+
+
+def _models(count: int) -> str:
+    return json.dumps([{"name": f"m{n}", "model": "gpt-4o-mini"} for n in range(count)])
+
+
+def test_three_models_and_the_control_fit_the_free_tier_s_weekdays_exactly() -> None:
+    # 2 fortnights x 4 entries x 3 picks + SPY = 25 closes: published every weekday
+    assert weekday_closes(3, control=True) == 25
+    _factory({"CONTENDERS": _models(3)}).check_settings(frozenset({"market", "arena"}))
+
+
+def test_an_arena_the_free_tier_can_never_publish_is_refused_at_cold_start() -> None:
+    # Four models and the control: 31 closes a weekday, over the free tier's 25 for good
+    with pytest.raises(ConfigurationError, match="up to 31 calls every weekday"):
+        _factory({"CONTENDERS": _models(4)}).check_settings(frozenset({"market", "arena"}))
+    # And a premium key, without a daily limit, takes them
+    premium = {"CONTENDERS": _models(4), "ALPHA_VANTAGE_PREMIUM": "true"}
+    _factory(premium).check_settings(frozenset({"market", "arena"}))
+    # And without the control four fit (2 x 4 x 3 + 1 = 25)
+    no_control = {"CONTENDERS": _models(4), "RANDOM_CONTROL": "false"}
+    _factory(no_control).check_settings(frozenset({"market", "arena"}))

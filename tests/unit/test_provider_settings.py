@@ -23,7 +23,7 @@ def _never_connect() -> None:
 
 def test_defaults_follow_the_design() -> None:
     market = load_market_settings({})
-    assert load_picker_settings({}).openai_model == "gpt-4o-mini"
+    assert load_picker_settings({}).arena.openai_model == "gpt-4o-mini"
     assert market.alpha_vantage_daily_limit == 25
     assert market.alpha_vantage_min_interval_seconds == 1.0
     assert market.benchmark_symbol == "SPY"
@@ -46,7 +46,7 @@ def test_market_settings_never_read_the_openai_key() -> None:
 
 
 def test_openai_time_budget_must_fit_the_lambda_timeout() -> None:
-    environ = {"OPENAI_TIMEOUT_SECONDS": "60", "GENERATE_PICKS_TIMEOUT_SECONDS": "120"}
+    environ = {"OPENAI_TIMEOUT_SECONDS": "60", "ASK_CONTENDER_TIMEOUT_SECONDS": "120"}
     with pytest.raises(ConfigurationError, match="does not fit"):
         load_picker_settings(environ)
 
@@ -58,11 +58,9 @@ def test_retry_after_waits_count_in_the_openai_time_budget() -> None:
         "OPENAI_TIMEOUT_SECONDS": "10",
         "OPENAI_MAX_RETRIES": "1",
         "PICKER_MAX_REASKS": "0",
-        "GENERATE_PICKS_TIMEOUT_SECONDS": "120",
+        "ASK_CONTENDER_TIMEOUT_SECONDS": "120",
     }
-    with pytest.raises(
-        ConfigurationError, match="Retry-After waits x 1 contender\\(s\\) = 140s does not fit"
-    ):
+    with pytest.raises(ConfigurationError, match="Retry-After waits = 140s does not fit"):
         load_picker_settings(environ)
     # And the defaults fit the template's 900 s
     assert load_picker_settings({}).picker_worst_case_seconds == 480
@@ -99,7 +97,7 @@ def test_without_keys_offline_providers_are_chosen_and_announced(
     announce_offline.cache_clear()
     market = build_market_data(load_market_settings({}), _never_connect)  # type: ignore[arg-type]
     settings = load_picker_settings({})
-    picker = build_picker(settings, settings.contenders[0])
+    picker = build_picker(settings, settings.arena.contenders[0])
     assert isinstance(market.source, SyntheticMarket)
     assert isinstance(picker, ScriptedPicker)
     stderr = capsys.readouterr().err
@@ -115,7 +113,7 @@ def test_with_keys_the_real_providers_are_chosen_and_keys_stay_out_of_logs(
     market_settings = load_market_settings(environ)
     picker_settings = load_picker_settings(environ)
     market = build_market_data(market_settings, _never_connect)  # type: ignore[arg-type]
-    picker = build_picker(picker_settings, picker_settings.contenders[0])
+    picker = build_picker(picker_settings, picker_settings.arena.contenders[0])
     assert market.source.name == "Alpha Vantage"
     assert isinstance(picker, OpenAIPicker)
     captured = capsys.readouterr()

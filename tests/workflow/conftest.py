@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import psycopg
 import pytest
 
-from alpha_monday.config import load_market_settings, load_picker_settings
+from alpha_monday.config import load_arena_settings, load_market_settings, load_picker_settings
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import ActionSeries, DailyCloseSource, DailySeries
 from alpha_monday.domain.market_time import market_date, market_instant_utc
@@ -167,6 +167,7 @@ def workflow_factory(
     return DependencyFactory(
         market_settings=lambda: load_market_settings(environ),
         picker_settings=lambda: load_picker_settings(arena),
+        arena_settings=lambda: load_arena_settings(arena),
         now=clock.now,
         sleep=clock.advance,
         market_source=lambda _: source or synthetic,
@@ -262,7 +263,7 @@ def service_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
 
 
 AFTER_THE_FORTNIGHT = datetime(2026, 6, 20, tzinfo=UTC)
-CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "GeneratePicks", "retry_count": 0}
+CONTEXT = {"workflow_run_id": "manual-2026-06-01", "step_name": "PlanRun", "retry_count": 0}
 
 
 @pytest.fixture
@@ -272,6 +273,7 @@ def invoke(database_url: str, template: dict[str, Any]) -> Any:
     factory = DependencyFactory(
         market_settings=lambda: load_market_settings({"ALPHA_VANTAGE_MIN_INTERVAL_SECONDS": "0"}),
         picker_settings=lambda: load_picker_settings(ONE_MODEL),
+        arena_settings=lambda: load_arena_settings(ONE_MODEL),
         now=lambda: AFTER_THE_FORTNIGHT,
         sleep=lambda _: None,
         picker=ScriptedPicker(),
@@ -285,12 +287,37 @@ def invoke(database_url: str, template: dict[str, Any]) -> Any:
     return call
 
 
-def new_batch(invoke: Any) -> dict[str, Any]:
-    return invoke(
-        "GeneratePicksFunction",
+def new_batch(invoke: Any, execution: str = CONTEXT["workflow_run_id"]) -> dict[str, Any]:
+    """June 1st's batch, made by `execution` as the state machine makes it: PlanRun, each
+    contender's AskContender, GeneratePicks (`invoke(function, event)` calls a handler)."""
+    context = CONTEXT | {"workflow_run_id": execution}
+    plan = invoke(
+        "PlanRunFunction",
         {
             "execution_input": {"run_date": "2026-06-01"},
             "execution_started_at": "2026-06-01T12:00:00Z",
-            "context": CONTEXT,
+            "context": context,
+        },
+    )
+    answers = [
+        invoke(
+            "AskContenderFunction",
+            {
+                "contender": contender,
+                "run_date": plan["run_date"],
+                "baseline_date": plan["baseline_date"],
+                "execution_name": execution,
+                "context": context | {"step_name": "AskContender"},
+            },
+        )
+        for contender in plan["contenders"]
+    ]
+    return invoke(
+        "GeneratePicksFunction",
+        {
+            "run_date": plan["run_date"],
+            "baseline_date": plan["baseline_date"],
+            "answers": answers,
+            "context": context | {"step_name": "GeneratePicks"},
         },
     )

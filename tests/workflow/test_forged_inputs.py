@@ -19,7 +19,7 @@ from alpha_monday.domain.errors import (
 )
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.workflow.dependencies import DependencyFactory
-from alpha_monday.workflow.generate_picks import resume_batch
+from alpha_monday.workflow.plan_run import resume_batch
 from tests.workflow.conftest import new_batch
 
 TABLES = (
@@ -134,7 +134,7 @@ def test_only_a_failed_batch_can_be_resumed(
     before = _snapshot(conn)
     # When a resume is asked for it
     with pytest.raises(BatchNotResumable, match=f"is {status}; only a failed batch"):
-        invoke("GeneratePicksFunction", _resume(batch_id, "resume-1"))
+        invoke("PlanRunFunction", _resume(batch_id, "resume-1"))
     # Then nothing changed
     assert _snapshot(conn) == before
 
@@ -143,7 +143,7 @@ def _resume(batch_id: str, execution: str) -> dict[str, Any]:
     return {
         "execution_input": {"resume_batch_id": batch_id},
         "execution_started_at": "2026-06-20T12:00:00Z",
-        "context": {"workflow_run_id": execution, "step_name": "GeneratePicks", "retry_count": 0},
+        "context": {"workflow_run_id": execution, "step_name": "PlanRun", "retry_count": 0},
     }
 
 

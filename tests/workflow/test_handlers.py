@@ -17,9 +17,9 @@ from alpha_monday.domain.errors import (
     InvalidRunDate,
     InvalidRunInput,
 )
-from alpha_monday.workflow.generate_picks import resolve_run_date
 from alpha_monday.workflow.handler import parse_task
-from alpha_monday.workflow.models import GeneratePicksTask
+from alpha_monday.workflow.models import PlanRunTask
+from alpha_monday.workflow.plan_run import resolve_run_date
 from alpha_monday_local.template import functions, load_handler
 from tests.workflow.conftest import CONTEXT, new_batch
 
@@ -180,7 +180,7 @@ def test_a_scheduled_run_derives_its_monday_from_the_start_time(
     started: datetime, monday: date
 ) -> None:
     task = parse_task(
-        GeneratePicksTask,
+        PlanRunTask,
         {"execution_input": {}, "execution_started_at": started, "context": CONTEXT},
     )
     assert resolve_run_date(task) == monday
@@ -189,7 +189,7 @@ def test_a_scheduled_run_derives_its_monday_from_the_start_time(
 @pytest.mark.parametrize("bad", ["2026-06-02", "06/01/2026", "tomorrow", "20260601", "2026-02-30"])
 def test_a_manual_run_date_must_be_a_monday(bad: str) -> None:
     task = parse_task(
-        GeneratePicksTask,
+        PlanRunTask,
         {"execution_input": {"run_date": bad}, "execution_started_at": JUNE_1, "context": CONTEXT},
     )
     with pytest.raises(InvalidRunDate):
@@ -214,9 +214,9 @@ def test_a_bad_start_input_is_invalid_run_input_naming_the_field(
 ) -> None:
     # Given a start input with a misspelled, missing or malformed key
     full = {"execution_started_at": "2026-06-01T12:00:00Z", "context": CONTEXT, **event}
-    # When GeneratePicks receives it
+    # When PlanRun receives it
     with pytest.raises(InvalidRunInput, match=named):
-        invoke("GeneratePicksFunction", full)
+        invoke("PlanRunFunction", full)
     # Then nothing was written (no scheduled run for "now", no batch)
     row = conn.execute("SELECT count(*) FROM batches").fetchone()
     assert row == (0,)
@@ -234,7 +234,8 @@ def test_a_forged_failure_state_is_refused(invoke: Any, state: dict[str, Any]) -
 @pytest.mark.parametrize(
     ("function", "missing"),
     [
-        ("GeneratePicksFunction", "OPENAI_API_KEY_PARAMETER"),
+        ("AskContenderFunction", "OPENAI_API_KEY_PARAMETER"),
+        ("PlanRunFunction", "ALPHA_VANTAGE_API_KEY_PARAMETER"),
         ("CheckpointFunction", "ALPHA_VANTAGE_API_KEY_PARAMETER"),
         ("HealthFunction", "DATABASE_URL_PARAMETER"),
         ("CompleteBatchFunction", "DATABASE_URL_PARAMETER"),

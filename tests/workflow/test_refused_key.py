@@ -72,7 +72,7 @@ def _run(run_weekly: RunWeekly, fake: FakeAlphaVantage, desk: KeyDesk, **kwargs:
     return run_weekly(JUNE_1, picker=PICKS, source=source, **kwargs)
 
 
-def test_a_refused_key_fails_generate_picks_at_once_with_no_batch(
+def test_a_refused_key_fails_the_run_at_once_before_any_model_is_asked(
     run_weekly: RunWeekly, conn: psycopg.Connection, alpha_vantage: Any
 ) -> None:
     # Given a key the provider refuses from the start
@@ -80,9 +80,10 @@ def test_a_refused_key_fails_generate_picks_at_once_with_no_batch(
     desk.revoked_from = JUNE_1
     # When the weekly run starts
     run = _run(run_weekly, fake, desk)
-    # Then GeneratePicks failed once, by name, before any model call, and no batch exists
+    # Then PlanRun failed once, by name, before any model call, and no batch exists
     assert run.report.status == "FAILED"
-    assert run.report.invocations["GeneratePicksFunction"] == 1
+    assert run.report.invocations["PlanRunFunction"] == 1
+    assert run.report.invocations["AskContenderFunction"] == 0
     assert "MarketDataKeyRefused" in (run.report.error or "") + (run.report.cause or "")
     assert conn.execute("SELECT count(*) FROM batches").fetchone() == (0,)
     assert len(fake.requests) == 1  # SPY's baseline, refused; never retried

@@ -32,7 +32,7 @@ from alpha_monday_local.template import functions, load_handler
 from tests.fake_openai import FakeOpenAI
 from tests.fake_openai import serving as serving_openai
 from tests.fakes import ScriptedTransport, chat_completion, picks_json
-from tests.workflow.conftest import FixedPicker, RunWeekly, WrappedSource
+from tests.workflow.conftest import FixedPicker, RunWeekly, WrappedSource, new_batch
 
 JUNE_1 = date(2026, 6, 1)
 PICKS = (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
@@ -81,7 +81,7 @@ def test_a_retry_after_the_commit_returns_the_same_batch_without_asking_the_mode
     run_weekly: RunWeekly, conn: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the connection drops just after GeneratePicks committed its batch (once)
-    real_plan = generate_picks._tracking_plan
+    real_plan = generate_picks.tracking_plan
     dropped: list[bool] = []
 
     def plan_after_a_dropped_connection(*args: Any) -> Any:
@@ -90,7 +90,7 @@ def test_a_retry_after_the_commit_returns_the_same_batch_without_asking_the_mode
             raise DatabaseUnavailable("the database connection failed")
         return real_plan(*args)
 
-    monkeypatch.setattr(generate_picks, "_tracking_plan", plan_after_a_dropped_connection)
+    monkeypatch.setattr(generate_picks, "tracking_plan", plan_after_a_dropped_connection)
     picker = CountingPicker(FixedPicker(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY")))
     # When the weekly run executes (Step Functions retries DatabaseUnavailable)
     run = run_weekly(JUNE_1, picker=picker)
@@ -151,21 +151,12 @@ def _handler(template: dict[str, Any], name: str, factory: Any = None) -> Any:
 
 def _generate(invoke: Any) -> dict[str, Any]:
     # The execution the sample sweeper event names, committing its batch.
-    return invoke(
-        {
-            "execution_input": {"run_date": "2026-06-01"},
-            "execution_started_at": "2026-06-01T12:00:00Z",
-            "context": {
-                "workflow_run_id": "manual-2026-11-23",
-                "step_name": "GeneratePicks",
-                "retry_count": 0,
-            },
-        }
-    )
+    return new_batch(invoke, execution="manual-2026-11-23")
 
 
 @pytest.fixture
 def generate(database_url: str, template: dict[str, Any]) -> Any:
+    """Calls a workflow function's handler by name, as the state machine would."""
     from datetime import UTC, datetime
 
     from alpha_monday_local.sfn_runner import SimulatedClock
@@ -173,7 +164,7 @@ def generate(database_url: str, template: dict[str, Any]) -> Any:
 
     clock = SimulatedClock(datetime(2026, 6, 20, tzinfo=UTC))
     factory = workflow_factory(clock, picker=ScriptedPicker())
-    return _handler(template, "GeneratePicksFunction", factory)
+    return lambda function, event: _handler(template, function, factory)(event)
 
 
 def test_the_sweeper_fails_the_batch_of_an_execution_that_timed_out_after_its_commit(
@@ -327,14 +318,14 @@ def test_a_rate_limit_while_checking_a_ticker_does_not_ask_the_model_again(
         "sk-test", "gpt-4o", timeout_seconds=5, max_retries=0, max_reasks=2,
         transport=scripted.transport,
     )  # fmt: skip
-    # When the weekly run executes (GeneratePicks is retried for the rate limit)
+    # When the weekly run executes (AskContender is retried for the rate limit)
     run = run_weekly(
         JUNE_1, picker=picker, source=lambda clock, synthetic: RateLimitedOnce(synthetic, "MSFT")
     )
     # Then the retry reviewed the kept answer: one model call, and the batch names the model
     # that answered
     assert run.report.status == "SUCCEEDED", run.report.cause
-    assert run.report.invocations["GeneratePicksFunction"] == 2
+    assert run.report.invocations["AskContenderFunction"] == 2
     assert len(scripted.requests) == 1
     assert conn.execute("SELECT model FROM batches").fetchone() == ("gpt-4o-2024-08-06",)
     outcomes = [answer["outcome"] for answer in _events(conn, "picker_answered")]
@@ -415,7 +406,7 @@ def test_an_answer_that_is_no_completion_fails_the_run_by_name_and_is_kept(
     # Then it failed with the named error (retried only when transient), without a batch
     assert run.report.status == "FAILED"
     assert error in (run.report.error or "") + (run.report.cause or "")
-    assert run.report.invocations["GeneratePicksFunction"] == invocations
+    assert run.report.invocations["AskContenderFunction"] == invocations
     assert conn.execute("SELECT count(*) FROM batches").fetchone() == (0,)
     # And every answer is kept as received, under its error's name
     answered = _events(conn, "picker_answered")
@@ -438,9 +429,9 @@ def test_a_request_openai_rejects_fails_the_run_once_with_openai_s_reason(
     )  # fmt: skip
     # When the weekly run executes
     run = run_weekly(JUNE_1, picker=picker)
-    # Then GeneratePicks ran once (no retry can succeed) and the failure keeps OpenAI's reason
+    # Then the model was asked once (no retry can succeed) and the failure keeps its reason
     assert run.report.status == "FAILED"
-    assert run.report.invocations["GeneratePicksFunction"] == 1
+    assert run.report.invocations["AskContenderFunction"] == 1
     assert len(scripted.requests) == 1
     (failed,) = _events(conn, "run_failed")
     assert failed["error"] == "PickerRequestRejected"

@@ -217,7 +217,7 @@ def test_the_same_monday_twice_fails_fast_and_leaves_the_first_batch_untouched(
     assert second.report.status == "FAILED"
     assert second.report.error == "BatchAlreadyExists"
     assert "MarkBatchFailed" not in second.report.states_entered()
-    assert second.report.invocations == Counter({"GeneratePicksFunction": 1})
+    assert second.report.invocations == Counter({"PlanRunFunction": 1})
     assert get_batch_detail(conn, first.output["batch_id"]) == before
     assert _count(conn, "events") == events_before
 

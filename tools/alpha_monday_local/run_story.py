@@ -16,7 +16,16 @@ from alpha_monday.domain.model import BatchDetail
 from alpha_monday.domain.schedule import final_checkpoint
 from alpha_monday_local.sfn_runner import ExecutionReport, HistoryEvent
 
-TASK_STATES = ("GeneratePicks", "RecordCheckpoint", "RecordMissingClose", "CompleteBatch")
+TASK_STATES = (
+    "PlanRun",
+    "AskContender",
+    "GeneratePicks",
+    "RecordCheckpoint",
+    "RecordMissingClose",
+    "CompleteBatch",
+)
+# The states before the loop: a failure there has no day to name.
+PICKING_STATES = ("PlanRun", "AskContender", "GeneratePicks")
 LEGEND = (
     "return: the position's own total return since the baseline close (dividends added, "
     "splits adjusted;\n"
@@ -87,7 +96,7 @@ def _picks_line(output: dict[str, Any]) -> str:
 def _describe_exit(state: str, output: dict[str, Any]) -> str | None:
     if "error" in output:
         return None  # caught: the failure line at the end says what happened
-    if state == "GeneratePicks":
+    if state in ("PlanRun", "GeneratePicks") and "picks" in output:
         return _picks_line(output)
     if state in ("RecordCheckpoint", "RecordMissingClose"):
         last = output.get("last_checkpoint") or {}
@@ -116,6 +125,11 @@ class RunStory:
         elif kind == "TaskStateExited":
             details = event["stateExitedEventDetails"]
             return _describe_exit(details["name"], json.loads(details["output"]))
+        elif kind == "PassStateExited" and event["stateExitedEventDetails"]["name"] == (
+            "ContenderFailed"
+        ):
+            failed = json.loads(event["stateExitedEventDetails"]["output"])
+            return f"  {failed['contender']} failed after its retries: {failed['error']}"
         return None
 
     def _entered(self, details: dict[str, Any]) -> None:
@@ -126,7 +140,7 @@ class RunStory:
 
     def failure_line(self, report: ExecutionReport, batch_state: str) -> str:
         where = self.last_task or "the start"
-        if self.last_day and where != "GeneratePicks":
+        if self.last_day and where not in PICKING_STATES:
             where += f" ({self.last_day})"
         message = _cause_message(report.cause)
         return f"FAILED at {where}: {report.error}: {message} -- {batch_state}"

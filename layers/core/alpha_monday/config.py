@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -250,39 +249,16 @@ class ContenderSettings(BaseModel):
         return value
 
 
-class PickerSettings(BaseModel):
-    """The contenders' models. A missing key locally means a scripted offline picker."""
+class ArenaSettings(BaseModel):
+    """Who competes (docs/arena.md): the model contenders in order, and the random control.
+    No secret: the steps that plan and commit a week read it, only the asker reads keys."""
 
     model_config = ConfigDict(frozen=True)
 
-    # Each key setting a contender names, and where its value is (None: not set locally).
-    api_keys: dict[str, SecretSource | None]
     openai_model: str = "gpt-4o-mini"
     # The arena's model contenders, in order (default: the one model of OPENAI_MODEL).
     contenders: tuple[ContenderSettings, ...] = ()
-    # The random control drawn beside them (docs/arena.md).
     random_control: bool = True
-    openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
-    openai_max_retries: int = Field(default=1, ge=0, le=5)
-    picker_max_reasks: int = Field(default=2, ge=0, le=5)
-    # The picking Lambda's timeout: the worst case of the OpenAI calls must fit inside it.
-    generate_picks_timeout_seconds: int = Field(default=900, ge=30, le=900)
-
-    @property
-    def openai_api_key(self) -> SecretSource | None:
-        return self.api_keys.get(OPENAI_KEY_SETTING)
-
-    def api_key(self, contender: ContenderSettings) -> SecretSource | None:
-        return self.api_keys.get(contender.api_key_setting)
-
-    @property
-    def picker_worst_case_seconds(self) -> float:
-        """Every contender's every ask times out on every try, and the SDK waits the longest
-        `Retry-After` it honours between tries (the contenders are asked one after the
-        other, within one task)."""
-        tries = self.openai_max_retries + 1
-        one_ask = self.openai_timeout_seconds * tries + OPENAI_MAX_RETRY_AFTER_SECONDS * (tries - 1)
-        return one_ask * (self.picker_max_reasks + 1) * len(self.contenders)
 
     @model_validator(mode="before")
     @classmethod
@@ -304,15 +280,52 @@ class PickerSettings(BaseModel):
             )
         return contenders
 
+    def contender(self, name: str) -> ContenderSettings:
+        """The configured contender of that name (a task naming another is forged)."""
+        for contender in self.contenders:
+            if contender.name == name:
+                return contender
+        raise ConfigurationError(f"no contender named {name!r} is configured")
+
+
+class PickerSettings(BaseModel):
+    """Asking the models: each contender's key (a missing one locally means a scripted
+    offline picker), the OpenAI client's limits, and the asking task's timeout."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arena: ArenaSettings
+    # Each key setting a contender names, and where its value is (None: not set locally).
+    api_keys: dict[str, SecretSource | None]
+    openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
+    openai_max_retries: int = Field(default=1, ge=0, le=5)
+    picker_max_reasks: int = Field(default=2, ge=0, le=5)
+    # The AskContender Lambda's timeout: one contender's worst case must fit inside it.
+    ask_contender_timeout_seconds: int = Field(default=900, ge=30, le=900)
+
+    @property
+    def openai_api_key(self) -> SecretSource | None:
+        return self.api_keys.get(OPENAI_KEY_SETTING)
+
+    def api_key(self, contender: ContenderSettings) -> SecretSource | None:
+        return self.api_keys.get(contender.api_key_setting)
+
+    @property
+    def picker_worst_case_seconds(self) -> float:
+        """One contender's every ask times out on every try, and the SDK waits the longest
+        `Retry-After` it honours between tries (each contender is its own task)."""
+        tries = self.openai_max_retries + 1
+        one_ask = self.openai_timeout_seconds * tries + OPENAI_MAX_RETRY_AFTER_SECONDS * (tries - 1)
+        return one_ask * (self.picker_max_reasks + 1)
+
     @model_validator(mode="after")
     def _picker_fits_in_the_lambda_timeout(self) -> PickerSettings:
-        # Leave a third of the timeout for the market data calls and the database write.
-        if self.picker_worst_case_seconds > self.generate_picks_timeout_seconds * 2 / 3:
+        # Leave a third of the timeout for the ticker checks and the database writes.
+        if self.picker_worst_case_seconds > self.ask_contender_timeout_seconds * 2 / 3:
             raise ValueError(
-                f"OPENAI_TIMEOUT_SECONDS x attempts + Retry-After waits x "
-                f"{len(self.contenders)} contender(s) = {self.picker_worst_case_seconds:.0f}s "
-                f"does not fit in two thirds of GENERATE_PICKS_TIMEOUT_SECONDS "
-                f"({self.generate_picks_timeout_seconds}s)"
+                f"OPENAI_TIMEOUT_SECONDS x attempts + Retry-After waits = "
+                f"{self.picker_worst_case_seconds:.0f}s does not fit in two thirds of "
+                f"ASK_CONTENDER_TIMEOUT_SECONDS ({self.ask_contender_timeout_seconds}s)"
             )
         return self
 
@@ -341,7 +354,7 @@ def _tunables(model: type[BaseModel], environ: Mapping[str, str]) -> dict[str, o
 
 
 # Read by their own rules (secrets, JSON), never as a plain upper-case variable.
-_NOT_TUNABLE = frozenset({"alpha_vantage_api_key", "api_keys", "contenders", "random_control"})
+_NOT_TUNABLE = frozenset({"alpha_vantage_api_key", "api_keys", "arena"})
 
 
 def load_market_settings(environ: Mapping[str, str]) -> MarketSettings:
@@ -351,13 +364,17 @@ def load_market_settings(environ: Mapping[str, str]) -> MarketSettings:
     return _validated(MarketSettings, data)
 
 
+def load_arena_settings(environ: Mapping[str, str]) -> ArenaSettings:
+    data: dict[str, object] = {"contenders": _contenders(environ)}
+    for name in ("OPENAI_MODEL", "RANDOM_CONTROL"):
+        if environ.get(name):
+            data[name.lower()] = environ[name]
+    return _validated(ArenaSettings, data)
+
+
 def load_picker_settings(environ: Mapping[str, str]) -> PickerSettings:
     """On Lambda every contender's key is required (the scripted picker never runs there)."""
-    contenders = _contenders(environ)
-    settings = {
-        str(c.get("api_key_setting", OPENAI_KEY_SETTING)) if isinstance(c, dict) else ""
-        for c in contenders
-    } or {OPENAI_KEY_SETTING}
+    arena = load_arena_settings(environ)
     # Another contender's key lives under CONTENDER_KEYS_PATH (template.yaml).
     under = environ.get("CONTENDER_KEYS_PATH") or None
     keys = {
@@ -367,14 +384,15 @@ def load_picker_settings(environ: Mapping[str, str]) -> PickerSettings:
             required=running_on_lambda(environ),
             under=None if setting == OPENAI_KEY_SETTING else under,
         )
-        for setting in sorted(settings)
-        if re.fullmatch(r"[A-Z][A-Z0-9_]*_API_KEY", setting)  # else the model names it
+        for setting in sorted({c.api_key_setting for c in arena.contenders})
     }
-    tunables = _tunables(PickerSettings, environ)
-    if "RANDOM_CONTROL" in environ:
-        tunables["random_control"] = environ["RANDOM_CONTROL"]
-    data = {"api_keys": keys, "contenders": contenders, **tunables}
+    data = {"arena": arena, "api_keys": keys, **_tunables(PickerSettings, environ)}
     return _validated(PickerSettings, data)
+
+
+@cache
+def arena_settings() -> ArenaSettings:
+    return load_arena_settings(os.environ)
 
 
 @cache
@@ -393,3 +411,4 @@ def reset_settings_cache() -> None:
     api_settings.cache_clear()
     market_settings.cache_clear()
     picker_settings.cache_clear()
+    arena_settings.cache_clear()

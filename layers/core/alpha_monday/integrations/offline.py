@@ -205,11 +205,12 @@ class SyntheticMarket:
     name = "the synthetic offline market"
     source_id = OFFLINE_SOURCE_ID
     offline = True
-    calls_per_look_up = 2
 
-    def __init__(self, now: Callable[[], datetime]) -> None:
+    def __init__(self, now: Callable[[], datetime], *, premium: bool = False) -> None:
         _refuse_on_lambda("the synthetic market")
         self._now = now
+        # As Alpha Vantage: SPLITS and DIVIDENDS, or (premium) the adjusted series alone.
+        self.calls_per_look_up = 1 if premium else 2
 
     def daily_closes(self, symbol: str) -> DailySeries:
         if not _known(symbol):

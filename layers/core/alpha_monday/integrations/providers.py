@@ -83,7 +83,7 @@ def _look_up_failed(symbol: str, error: MarketDataError) -> None:
 def _configured_source(settings: MarketSettings, now: Callable[[], datetime]) -> DailyCloseSource:
     if settings.alpha_vantage_api_key is None:
         announce_offline("a synthetic market (seeded random walks)", "ALPHA_VANTAGE_API_KEY")
-        return SyntheticMarket(now=now)
+        return SyntheticMarket(now=now, premium=settings.alpha_vantage_premium)
     return AlphaVantageSource(
         settings.alpha_vantage_api_key.reveal(),
         settings.alpha_vantage_timeout_seconds,
@@ -98,7 +98,7 @@ def build_picker(settings: PickerSettings, contender: ContenderSettings) -> Pick
     key = settings.api_key(contender)
     if key is None:
         announce_offline(f"a scripted picker for {contender.name}", contender.api_key_setting)
-        first = contender == settings.contenders[0]
+        first = contender == settings.arena.contenders[0]
         return ScriptedPicker(variant="" if first else contender.name)
     return OpenAIPicker(
         key.reveal(),

@@ -1,47 +1,39 @@
-"""Asking one model contender for its picks, keeping every answer it gives.
+"""AskContender: one model contender's picks, every answer it gives kept.
 
-Each answer is kept in `events` (per execution and contender) before anything else can
-fail, so there is no silent re-roll: a retry of the step reuses a contender's accepted
-answer or its final failure instead of asking again, and reviews an answer whose ticker
+An iteration of the AskContenders Map: each contender is its own task, with its own
+timeout, retries and Catch (a contender that fails after its retries is recorded by
+GeneratePicks without picks). Each answer is kept in `events` (per execution and
+contender) before anything else can fail, so there is no silent re-roll: a retry reuses the
+contender's accepted answer instead of asking again, and reviews an answer whose ticker
 check was interrupted instead of asking anew.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import psycopg
 
 from alpha_monday.business_metrics import PICKER_REASKS, count
 from alpha_monday.config import ContenderSettings
+from alpha_monday.db.batches import list_batches
 from alpha_monday.db.events import append_event, last_picker_answers
 from alpha_monday.domain.errors import (
     AlphaMondayError,
     MarketDataUnknownSymbol,
     PickerCheckInterrupted,
     PickerError,
-    PickerUnavailable,
 )
-from alpha_monday.domain.picks import PickerAttempt, PickerResult, PickRequest
+from alpha_monday.domain.model import BatchSummary
+from alpha_monday.domain.picks import PastBatch, PastPick, PickerAttempt, PickerResult, PickRequest
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
+from alpha_monday.workflow.models import AskContenderTask, ContenderAnswered
 
 ACCEPTED = "accepted"
-# The state machine retries an unavailable model this many times (GeneratePicks' Retry in
-# shared/statemachine/weekly_run.asl.json; a test keeps the two equal). On the last try a
-# contender still unavailable is recorded as failed and the week goes on without it.
-PICKER_UNAVAILABLE_RETRIES = 4
-
-
-@dataclass(frozen=True)
-class ContenderAnswer:
-    """A contender's picks, or why it has none (it failed after its retries)."""
-
-    contender: ContenderSettings
-    result: PickerResult | None
-    error: str | None = None
-    error_type: str | None = None
+TRACK_RECORD_BATCHES = 8
 
 
 @dataclass(frozen=True)
@@ -49,8 +41,8 @@ class _Asking:
     """Which execution asks which contender for which Monday: the key of kept answers."""
 
     execution_name: str
-    request: PickRequest
-    contender: ContenderSettings
+    run_date: date
+    contender: str
 
     def record(
         self, conn: psycopg.Connection, attempts: tuple[Any, ...], outcome: str, **extra: Any
@@ -62,8 +54,8 @@ class _Asking:
             "picker_answered",
             {
                 "execution_name": self.execution_name,
-                "run_date": self.request.run_date.isoformat(),
-                "contender": self.contender.name,
+                "run_date": self.run_date.isoformat(),
+                "contender": self.contender,
                 "outcome": outcome,
                 "attempts": [attempt.model_dump(mode="json") for attempt in attempts],
                 **extra,
@@ -71,77 +63,127 @@ class _Asking:
         )
 
 
-def _kept(conn: psycopg.Connection, execution_name: str, contender: ContenderSettings) -> Any:
-    """What this execution's earlier try got from the contender: an answer to reuse, a
-    final failure, answers to review again, or nothing."""
-    payload = last_picker_answers(conn, execution_name, contender.name)
-    if payload is None:
+@dataclass(frozen=True)
+class KeptAnswer:
+    result: PickerResult
+    # Made by an offline stand-in (the scripted picker), not a real model.
+    offline: bool
+
+
+def accepted_answer(
+    conn: psycopg.Connection, execution_name: str, contender: str
+) -> KeptAnswer | None:
+    """The answer this execution accepted from the contender, if it did."""
+    payload = last_picker_answers(conn, execution_name, contender)
+    if payload is None or payload["outcome"] != ACCEPTED:
         return None
-    if payload["outcome"] == ACCEPTED:
-        return ContenderAnswer(contender, PickerResult.model_validate(payload["result"]))
-    if payload.get("final"):
-        return ContenderAnswer(contender, None, payload["error"], payload["outcome"])
-    if payload["outcome"] == PickerCheckInterrupted.__name__:
-        return tuple(PickerAttempt.model_validate(attempt) for attempt in payload["attempts"])
-    return None
+    return KeptAnswer(PickerResult.model_validate(payload["result"]), bool(payload["offline"]))
 
 
-def _is_final(error: PickerError, retry_count: int, *, alone: bool) -> bool:
-    """An unavailable model is retried by the state machine; any other picker error (a
-    refusal, an answer broken after re-asking, a rejected request or key) is final. The
-    only contender's error is the run's own, as it was before the arena: never final."""
-    if alone:
-        return False
-    return not isinstance(error, PickerUnavailable) or retry_count >= PICKER_UNAVAILABLE_RETRIES
+def _interrupted(
+    conn: psycopg.Connection, execution_name: str, contender: str
+) -> tuple[PickerAttempt, ...]:
+    """The answers of an earlier try whose ticker check was interrupted: to review again."""
+    payload = last_picker_answers(conn, execution_name, contender)
+    if payload is None or payload["outcome"] != PickerCheckInterrupted.__name__:
+        return ()
+    return tuple(PickerAttempt.model_validate(attempt) for attempt in payload["attempts"])
 
 
-def ask_contender(
-    deps: StepDependencies,
-    execution_name: str,
-    retry_count: int,
-    request: PickRequest,
-    contender: ContenderSettings,
-    *,
-    alone: bool,
-) -> ContenderAnswer:
-    """The contender's accepted picks, or its final failure; raises what the step must
-    retry (the market's errors, a model still unavailable with retries left) and, when it
-    is the only contender, its error."""
+def _past_batch(item: BatchSummary, contender: str, first: bool) -> PastBatch:
+    """A completed batch's picks by `contender` with their final return vs the benchmark.
+    The first configured contender also carries on the one-model batches stored before the
+    arena (one model entry: the batch's model)."""
+    metrics = item.latest_checkpoint.metrics if item.latest_checkpoint else ()
+    final = {metric.pick_id: metric.vs_benchmark_pct for metric in metrics}
+    models = [e for e in item.entries if e.kind == "model"]
+    own = {
+        e.id
+        for e in item.entries
+        if e.contender == contender or (first and len(models) == 1 and e in models)
+    }
+    return PastBatch(
+        run_date=item.run_date,
+        picks=tuple(
+            PastPick(
+                ticker=pick.ticker,
+                action=pick.action,
+                final_vs_benchmark_pct=final.get(pick.id),
+            )
+            for pick in item.picks
+            if pick.entry_id in own
+        ),
+    )
+
+
+def _track_record(
+    conn: psycopg.Connection, run_date: date, contender: str, *, first: bool
+) -> tuple[PastBatch, ...]:
+    """The contender's own recent completed weeks, for its prompt."""
+    page = list_batches(conn, limit=TRACK_RECORD_BATCHES, before=run_date)
+    past = (
+        _past_batch(item, contender, first) for item in page.items if item.status == "completed"
+    )
+    return tuple(batch for batch in past if batch.picks)
+
+
+def _answered(contender: ContenderSettings, result: PickerResult) -> ContenderAnswered:
+    return ContenderAnswered(
+        contender=contender.name,
+        model=result.model,
+        tickers=[pick.ticker for pick in result.picks.picks],
+    )
+
+
+def ask_contender(task: AskContenderTask, deps: StepDependencies) -> ContenderAnswered:
+    """The contender's accepted picks (kept in `events`); raises its picker's error for the
+    state machine to retry or catch, and the market's errors as the market's."""
+    arena = deps.picker_settings.arena
+    contender = arena.contender(task.contender)
+    logger.append_keys(run_date=task.run_date.isoformat(), contender=contender.name)
     conn = deps.conn
-    kept = _kept(conn, execution_name, contender)
-    if isinstance(kept, ContenderAnswer):
-        logger.info("contender answer reused", extra={"contender": contender.name})
-        return kept
+    kept = accepted_answer(conn, task.execution_name, contender.name)
+    if kept is not None:
+        logger.info("contender answer reused")
+        return _answered(contender, kept.result)
     market = deps.market
 
     def check_ticker(ticker: str) -> str | None:
         try:
-            market.close(ticker, request.baseline_date)
+            market.close(ticker, task.baseline_date)
         except MarketDataUnknownSymbol as error:
             return error.reason
         return None
 
-    earlier = kept or ()
+    request = PickRequest(
+        run_date=task.run_date,
+        baseline_date=task.baseline_date,
+        benchmark_symbol=deps.market_settings.benchmark_symbol,
+        track_record=_track_record(
+            conn, task.run_date, contender.name, first=contender == arena.contenders[0]
+        ),
+        earlier_answers=_interrupted(conn, task.execution_name, contender.name),
+    )
+    asking = _Asking(task.execution_name, task.run_date, contender.name)
     picker = deps.picker_for(contender)
-    asking = _Asking(execution_name, request, contender)
     try:
-        result = picker.pick(request.model_copy(update={"earlier_answers": earlier}), check_ticker)
+        result = picker.pick(request, check_ticker)
     except PickerError as error:
-        outcome = type(error).__name__
+        asking.record(conn, error.attempts, type(error).__name__)
         if isinstance(error, PickerCheckInterrupted) and isinstance(
             error.__cause__, AlphaMondayError
         ):
-            asking.record(conn, error.attempts, outcome)
             # The market's own error, so the state machine retries it as such; the retry
             # reviews the kept answer again instead of asking the model anew.
             raise error.__cause__ from None
-        if not _is_final(error, retry_count, alone=alone):
-            asking.record(conn, error.attempts, outcome)
-            raise
-        reason = f"{outcome}: {error}"
-        asking.record(conn, error.attempts, outcome, final=True, error=reason)
-        logger.warning("contender failed", extra={"contender": contender.name, "error": outcome})
-        return ContenderAnswer(contender, None, reason, outcome)
-    asking.record(conn, result.attempts, ACCEPTED, result=result.model_dump(mode="json"))
+        raise
+    asking.record(
+        conn,
+        result.attempts,
+        ACCEPTED,
+        result=result.model_dump(mode="json"),
+        offline=picker.offline,
+    )
     count(PICKER_REASKS, len(result.attempts) - 1)
-    return ContenderAnswer(contender, result)
+    logger.info("contender answered", extra={"attempts": len(result.attempts)})
+    return _answered(contender, result)

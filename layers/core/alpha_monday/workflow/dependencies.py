@@ -21,18 +21,22 @@ from typing import Literal
 import psycopg
 
 from alpha_monday.config import (
+    ArenaSettings,
     ContenderSettings,
     MarketSettings,
     PickerSettings,
+    arena_settings,
     market_settings,
     picker_settings,
 )
 from alpha_monday.db.connection import get_connection
+from alpha_monday.domain.budget import check_daily_budget
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
 from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
 
-Need = Literal["market", "picker"]
+# The market (its key), the models (their keys), the arena (who competes: no secret).
+Need = Literal["market", "picker", "arena"]
 
 
 class UndeclaredDependency(RuntimeError):
@@ -44,6 +48,7 @@ class DependencyFactory:
     connection: Callable[[], psycopg.Connection] = get_connection
     market_settings: Callable[[], MarketSettings] = market_settings
     picker_settings: Callable[[], PickerSettings] = picker_settings
+    arena_settings: Callable[[], ArenaSettings] = arena_settings
     now: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
     # Replace the configured market source or pickers (the local runner's and tests'
@@ -58,6 +63,16 @@ class DependencyFactory:
             self.market_settings()
         if "picker" in needs:
             self.picker_settings()
+        if "arena" in needs:
+            arena = self.arena_settings()
+            if "market" in needs:
+                market = self.market_settings()
+                check_daily_budget(
+                    len(arena.contenders),
+                    control=arena.random_control,
+                    daily_limit=market.alpha_vantage_daily_limit,
+                    premium=market.alpha_vantage_premium,
+                )
 
     def for_step(self, needs: frozenset[Need] = frozenset()) -> StepDependencies:
         return StepDependencies(self, needs)
@@ -96,6 +111,11 @@ class StepDependencies:
             sleep=factory.sleep,
             source=source,
         )
+
+    @cached_property
+    def arena(self) -> ArenaSettings:
+        self._require("arena")
+        return self._factory.arena_settings()
 
     @cached_property
     def picker_settings(self) -> PickerSettings:

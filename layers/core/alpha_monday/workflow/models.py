@@ -90,9 +90,60 @@ RunInput = Annotated[
 ]
 
 
-class GeneratePicksTask(TaskInput):
+class PlanRunTask(TaskInput):
+    """PlanRun's input: the execution's own input, its start time and who is calling."""
+
     execution_input: RunInput
     execution_started_at: datetime
+    context: StepContext
+
+
+class RunPlan(TaskModel):
+    """A new week to pick for: its Monday, the baseline session, the contenders to ask."""
+
+    run_date: date
+    baseline_date: date
+    contenders: list[str] = Field(min_length=1)
+
+
+class AskContenderTask(TaskInput):
+    """One contender to ask (an iteration of the AskContenders Map)."""
+
+    contender: str = Field(min_length=1)
+    run_date: date
+    baseline_date: date
+    # `$$.Execution.Name`, given by the Map (an iteration's own context lacks it locally).
+    execution_name: str = Field(min_length=1, max_length=80)
+    context: StepContext
+
+
+class ContenderAnswered(TaskModel):
+    """What the console shows for a contender that answered (its picks are in `events`)."""
+
+    contender: str
+    answered: Literal[True] = True
+    model: str
+    tickers: list[str]
+
+
+class ContenderOutcome(TaskInput):
+    """An AskContenders result: answered, or failed after its retries (the Catch's Pass
+    state gives the error's name and cause)."""
+
+    contender: str = Field(min_length=1)
+    answered: bool
+    model: str | None = None
+    tickers: list[str] | None = None
+    error: str | None = None
+    cause: str | None = None
+
+
+class GeneratePicksTask(TaskInput):
+    """GeneratePicks' input: the plan and every contender's outcome, in order."""
+
+    run_date: date
+    baseline_date: date
+    answers: list[ContenderOutcome] = Field(min_length=1)
     context: StepContext
 
 
