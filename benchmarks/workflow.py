@@ -20,7 +20,6 @@ import json
 import os
 import statistics
 import warnings
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,13 +28,19 @@ from typing import Any
 
 import psycopg
 
+from alpha_monday.api.models import track_record_out
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.call_budget import calls_per_day
+from alpha_monday.db.connection import close_connection
+from alpha_monday.db.track_record import scored_picks
 from alpha_monday.domain.errors import ConfigurationError
+from alpha_monday.domain.model import BatchOrigin
+from alpha_monday.domain.track_record import track_record
 from alpha_monday.integrations.alpha_vantage import PROVIDER
 from benchmarks.seed import fresh_bench_database
 
 FREE_TIER_DAILY_CALLS = 25
+SIMULATED: tuple[BatchOrigin, ...] = ("simulated",)
 NO_DAILY_LIMIT = 100_000
 
 
@@ -79,9 +84,11 @@ def _configured(contenders: int, tier: Tier) -> Iterator[str]:
     saved = {key: os.environ.get(key) for key in environ}
     os.environ.update(environ)
     reset_settings_cache()
+    close_connection()
     try:
         yield url
     finally:
+        close_connection()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -99,14 +106,14 @@ def _held_and_lost(conn: psycopg.Connection) -> tuple[int, int]:
     lost = conn.execute(
         "SELECT count(*) FROM checkpoints WHERE status = 'skipped' AND skip_reason = 'rate limited'"
     ).fetchone()
-    assert held is not None and lost is not None
+    assert held is not None
+    assert lost is not None
     return int(held[0]), int(lost[0])
 
 
 def run_arena(contenders: int, tier: Tier, mondays: list[date]) -> Outcome | None:
     """The Mondays run in one configuration; None when it is refused at cold start."""
     from alpha_monday_local.run_week import recorded_batch, run_week  # noqa: PLC0415
-    from alpha_monday_local.server import LocalApi  # noqa: PLC0415
 
     with _configured(contenders, tier) as url:
         try:
@@ -120,8 +127,9 @@ def run_arena(contenders: int, tier: Tier, mondays: list[date]) -> Outcome | Non
         with psycopg.connect(url, autocommit=True) as conn:
             per_day = calls_per_day(conn, PROVIDER)
             held, lost = _held_and_lost(conn)
-        _, _, body = LocalApi().invoke("GET", "/track-record?origin=simulated", {}, b"")
-        return Outcome(per_day, completed, held, lost, json.loads(body))
+            # What GET /track-record?origin=simulated answers.
+            record = track_record_out(SIMULATED, track_record(scored_picks(conn, SIMULATED)))
+        return Outcome(per_day, completed, held, lost, record.model_dump(mode="json"))
 
 
 def _weekdays(per_day: dict[date, int]) -> tuple[int, int, int]:
@@ -144,7 +152,7 @@ def print_budget_table(mondays: list[date]) -> None:
         for contenders in range(1, 5):
             outcome = run_arena(contenders, tier, mondays)
             if outcome is None:
-                print(f"{contenders:>6}  {tier.name:<8}  refused at cold start (see docs/arena.md)")
+                print(f"{contenders:>6}  {tier.name:<8}  refused at cold start (docs/arena.md)")
                 continue
             busiest, monday, weekday = _weekdays(outcome.per_day)
             print(
@@ -194,9 +202,9 @@ def print_arena(contenders: int, mondays: list[date]) -> None:
         + (f"{interval['low']} to {interval['high']}" if interval else "n/a")
         + f", p = {paired['p_value_no_edge']}, verdict: {paired['verdict']}"
     )
-    calls = Counter(outcome.per_day)
+    total = sum(outcome.per_day.values())
     print(
-        f"total calls {sum(calls.values())}; sessions held by the rate limit {outcome.held}, lost {outcome.lost}"
+        f"total calls {total}; sessions held by the rate limit {outcome.held}, lost {outcome.lost}"
     )
 
 

@@ -67,6 +67,7 @@ def test_latest_returns_the_newest_batch_in_detail(
         "prompt_version": "test-prompt-1",
         "error": None,
         "control": None,
+        "stability": None,
     }
     assert body["picks"][1] | {"id": None} == {
         "id": None,

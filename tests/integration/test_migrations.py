@@ -27,6 +27,7 @@ EXPECTED_ORDER = [
     "0016_total_returns",
     "0017_commitment",
     "0018_entries",
+    "0019_pick_stability",
 ]
 
 

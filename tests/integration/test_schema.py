@@ -33,6 +33,10 @@ EXPECTED_COLUMNS = {
         "universe": ("text", "YES"),
         "universe_as_of": ("date", "YES"),
         "redrawn": ("ARRAY", "NO"),
+        "stability_asks": ("smallint", "YES"),
+        "stability_answered": ("smallint", "YES"),
+        "stability_ticker_overlap": ("numeric", "YES"),
+        "stability_call_overlap": ("numeric", "YES"),
     },
     "picks": {
         "id": ("uuid", "NO"),

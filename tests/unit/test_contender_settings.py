@@ -132,3 +132,13 @@ def test_an_arena_the_free_tier_can_never_publish_is_refused_at_cold_start() -> 
     # And without the control four fit (2 x 4 x 3 + 1 = 25)
     no_control = {"CONTENDERS": _models(4), "RANDOM_CONTROL": "false"}
     _factory(no_control).check_settings(frozenset({"market", "arena"}))
+
+
+def test_the_stability_asks_count_in_the_asking_task_s_time_budget() -> None:
+    # Two more asks at the default retries: 3 x 480 s does not fit in two thirds of 900 s
+    with pytest.raises(ConfigurationError, match="= 1440s does not fit"):
+        load_picker_settings({"PICK_STABILITY_ASKS": "2"})
+    fits = load_picker_settings({"PICK_STABILITY_ASKS": "2", "OPENAI_MAX_RETRIES": "0"})
+    assert fits.picker_worst_case_seconds == 3 * 60
+    with pytest.raises(ConfigurationError, match="PICK_STABILITY_ASKS"):
+        load_picker_settings({"PICK_STABILITY_ASKS": "9"})

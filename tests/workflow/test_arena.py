@@ -286,3 +286,80 @@ def test_anyone_redraws_the_control_from_the_published_batch_as_documented(
     assert namespace["redraw"](published) == {
         p["ticker"]: p["action"] for p in published["picks"] if p["entry_id"] == control["id"]
     }
+
+
+def test_on_the_free_tier_monday_s_session_is_published_a_day_late_never_lost(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given the default arena (one model and the control) on the free tier's 25 calls a day
+    run = run_weekly(JUNE_1, arena={}, daily_limit=25)
+    # Then the morning's picking spent Monday's budget: its evening session was held for
+    # the rate limit, and Tuesday's checkpoint published it from the cache
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    detail = _detail(conn, run)
+    monday = next(c for c in detail.checkpoints if c.checkpoint_date == JUNE_1)
+    assert monday.status == "computed"
+    assert len(monday.metrics) == 6  # the model's three picks and the control's
+    events = conn.execute(
+        "SELECT event_type, payload ->> 'checkpoint_date', payload ->> 'reason' FROM events"
+        " WHERE event_type IN ('checkpoint_skipped', 'checkpoint_healed') ORDER BY created_at"
+    ).fetchall()
+    assert ("checkpoint_skipped", "2026-06-01", "rate limited") in events
+    assert any(kind == "checkpoint_healed" and day == "2026-06-01" for kind, day, _ in events)
+    assert not [c for c in detail.checkpoints if c.skip_reason == "rate limited"]
+
+
+def test_pick_stability_asks_each_model_again_and_publishes_the_overlap_only(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    # Given pick stability on (two more asks) and a model that changes its mind once
+    class Wavering(FixedPicker):
+        answers = iter(
+            [
+                (("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY")),  # committed
+                (("AAPL", "BUY"), ("MSFT", "BUY"), ("NVDA", "BUY")),  # one action flipped
+                (("AAPL", "SELL"), ("KO", "BUY"), ("V", "SELL")),  # one ticker kept
+            ]
+        )
+
+        def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+            self.picks = next(self.answers)
+            return super().pick(request, check_ticker)
+
+    # (three asks in one task: each must fit its share of the timeout)
+    arena = {"PICK_STABILITY_ASKS": "2", "RANDOM_CONTROL": "false", "OPENAI_MAX_RETRIES": "0"}
+    run = run_weekly(JUNE_1, arena=arena, picker=Wavering(), daily_limit=ROOMY)
+    # Then the committed picks are the first answer's, and only they are tracked
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    detail = _detail(conn, run)
+    assert [(p.ticker, p.action) for p in detail.picks] == [
+        ("AAPL", "BUY"),
+        ("MSFT", "SELL"),
+        ("NVDA", "BUY"),
+    ]
+    # And the entry publishes the two extra answers' overlap with them
+    (entry,) = detail.entries
+    assert entry.stability is not None
+    assert (entry.stability.asks, entry.stability.answered) == (2, 2)
+    assert str(entry.stability.ticker_overlap) == "0.666667"
+    assert str(entry.stability.call_overlap) == "0.333333"
+    # And the extra answers are kept, in order
+    kept = conn.execute(
+        "SELECT payload -> 'calls' FROM events WHERE event_type = 'picker_stability_answered'"
+        " ORDER BY (payload ->> 'ask')::int"
+    ).fetchall()
+    assert [row[0] for row in kept] == [
+        [["AAPL", "BUY"], ["MSFT", "BUY"], ["NVDA", "BUY"]],
+        [["AAPL", "SELL"], ["KO", "BUY"], ["V", "SELL"]],
+    ]
+
+
+def test_without_the_setting_no_model_is_asked_again(
+    run_weekly: RunWeekly, conn: psycopg.Connection
+) -> None:
+    run = run_weekly(JUNE_1, picker=_alpha())
+    (entry,) = _detail(conn, run).entries
+    assert entry.stability is None
+    assert conn.execute(
+        "SELECT count(*) FROM events WHERE event_type = 'picker_stability_answered'"
+    ).fetchone() == (0,)

@@ -300,6 +300,8 @@ class PickerSettings(BaseModel):
     openai_timeout_seconds: float = Field(default=20, gt=0, le=120)
     openai_max_retries: int = Field(default=1, ge=0, le=5)
     picker_max_reasks: int = Field(default=2, ge=0, le=5)
+    # Pick stability: ask each model this many more times on Monday (0: off).
+    pick_stability_asks: int = Field(default=0, ge=0, le=5)
     # The AskContender Lambda's timeout: one contender's worst case must fit inside it.
     ask_contender_timeout_seconds: int = Field(default=900, ge=30, le=900)
 
@@ -312,11 +314,12 @@ class PickerSettings(BaseModel):
 
     @property
     def picker_worst_case_seconds(self) -> float:
-        """One contender's every ask times out on every try, and the SDK waits the longest
-        `Retry-After` it honours between tries (each contender is its own task)."""
+        """One contender's every ask (the stability asks too) times out on every try, and
+        the SDK waits the longest `Retry-After` it honours between tries (each contender is
+        its own task)."""
         tries = self.openai_max_retries + 1
         one_ask = self.openai_timeout_seconds * tries + OPENAI_MAX_RETRY_AFTER_SECONDS * (tries - 1)
-        return one_ask * (self.picker_max_reasks + 1)
+        return one_ask * (self.picker_max_reasks + 1) * (1 + self.pick_stability_asks)
 
     @model_validator(mode="after")
     def _picker_fits_in_the_lambda_timeout(self) -> PickerSettings:

@@ -207,6 +207,23 @@ class ControlDrawOut(ApiModel):
     )
 
 
+class PickStabilityOut(ApiModel):
+    asks: int = Field(
+        description="how many more times the model was asked that Monday (answers kept in the "
+        "audit trail, never tracked)",
+        examples=[3],
+    )
+    answered: int = Field(description="how many of them gave acceptable picks", examples=[3])
+    ticker_overlap: DecimalString | None = Field(
+        description="the mean share of the committed tickers those answers repeated, 6 places",
+        examples=["0.666667"],
+    )
+    call_overlap: DecimalString | None = Field(
+        description="the mean share of the committed calls (ticker and action) they repeated",
+        examples=["0.333333"],
+    )
+
+
 class EntryOut(ApiModel):
     id: UUID = Field(description="the entry's id", examples=[ENTRY_ID_EXAMPLE])
     contender: str = Field(description="the contender's configured name", examples=["gpt-4o-mini"])
@@ -229,6 +246,11 @@ class EntryOut(ApiModel):
     )
     control: ControlDrawOut | None = Field(
         description="how the random control was drawn; null for a model"
+    )
+    stability: PickStabilityOut | None = Field(
+        default=None,
+        description="would the model pick the same again? Its extra answers of that Monday "
+        "against the committed picks (PICK_STABILITY_ASKS); null when not asked",
     )
 
 

@@ -53,7 +53,11 @@ _ENTRIES_COLUMN = (
     " 'kind', e.kind, 'model', e.model, 'prompt_version', e.prompt_version, 'error', e.error,"
     " 'control', CASE WHEN e.control_seed IS NOT NULL THEN json_build_object("
     "'seed', e.control_seed, 'universe', e.universe, 'universe_as_of', e.universe_as_of,"
-    " 'redrawn', to_json(e.redrawn)) END) ORDER BY e.position), '[]'::json)"
+    " 'redrawn', to_json(e.redrawn)) END,"
+    " 'stability', CASE WHEN e.stability_asks IS NOT NULL THEN json_build_object("
+    "'asks', e.stability_asks, 'answered', e.stability_answered,"
+    " 'ticker_overlap', e.stability_ticker_overlap::text,"
+    " 'call_overlap', e.stability_call_overlap::text) END) ORDER BY e.position), '[]'::json)"
     " FROM entries e WHERE e.batch_id = b.id) AS entries"
 )
 _CHECKPOINT_COLUMNS = (
@@ -396,8 +400,10 @@ def create_batch(
             )
             cursor.executemany(
                 "INSERT INTO entries (id, batch_id, position, contender, kind, model,"
-                " prompt_version, error, control_seed, universe, universe_as_of, redrawn)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " prompt_version, error, control_seed, universe, universe_as_of, redrawn,"
+                " stability_asks, stability_answered, stability_ticker_overlap,"
+                " stability_call_overlap)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         entry_id,
@@ -412,6 +418,10 @@ def create_batch(
                         e.control.universe if e.control else None,
                         e.control.universe_as_of if e.control else None,
                         list(e.control.redrawn) if e.control else [],
+                        e.stability.asks if e.stability else None,
+                        e.stability.answered if e.stability else None,
+                        e.stability.ticker_overlap if e.stability else None,
+                        e.stability.call_overlap if e.stability else None,
                     )
                     for position, (entry_id, e) in enumerate(
                         zip(entry_ids, new_batch.entries, strict=True)

@@ -44,3 +44,16 @@ def last_picker_answers(
         (execution_name, contender),
     ).fetchone()
     return row[0] if row else None
+
+
+def stability_answers(
+    conn: psycopg.Connection, execution_name: str, contender: str
+) -> list[dict[str, Any]]:
+    """The extra answers an execution got from a contender (pick stability), in order."""
+    rows = conn.execute(
+        "SELECT payload FROM events WHERE event_type = 'picker_stability_answered'"
+        " AND payload ->> 'execution_name' = %s AND payload ->> 'contender' = %s"
+        " ORDER BY (payload ->> 'ask')::int",
+        (execution_name, contender),
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -35,7 +35,8 @@ OPEN_TABLES: dict[str, str] = {
     "entries": """
         SELECT e.id, e.batch_id, e.position, e.contender, e.kind, e.model, e.prompt_version,
                e.error, e.control_seed, e.universe, e.universe_as_of,
-               array_to_string(e.redrawn, ' ') AS redrawn
+               array_to_string(e.redrawn, ' ') AS redrawn, e.stability_asks,
+               e.stability_answered, e.stability_ticker_overlap, e.stability_call_overlap
         FROM entries e JOIN batches b ON b.id = e.batch_id ORDER BY b.run_date, e.position""",
     "picks": """
         SELECT p.id, p.batch_id, p.entry_id, p.ticker, p.action, p.reasoning, p.initial_price

@@ -65,6 +65,17 @@ class ControlDraw(Row):
     redrawn: tuple[str, ...] = ()
 
 
+class PickStability(Row):
+    """A model asked again on its Monday (answers kept, never tracked): how many times, how
+    many answered, and the mean share of the committed picks they repeated, by ticker and by
+    ticker with its action (docs/arena.md)."""
+
+    asks: int
+    answered: int
+    ticker_overlap: Decimal | None
+    call_overlap: Decimal | None
+
+
 class Entry(Row):
     """One contender's part of a batch: its picks, or why it has none."""
 
@@ -78,6 +89,7 @@ class Entry(Row):
     prompt_version: str | None
     error: str | None = None
     control: ControlDraw | None = None
+    stability: PickStability | None = None
 
 
 class Pick(Row):
@@ -199,6 +211,7 @@ class NewEntry(Row):
     prompt_version: str | None = None
     error: str | None = None
     control: ControlDraw | None = None
+    stability: PickStability | None = None
     picks: tuple[NewPick, ...] = ()
 
 

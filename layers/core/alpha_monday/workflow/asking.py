@@ -27,7 +27,14 @@ from alpha_monday.domain.errors import (
     PickerError,
 )
 from alpha_monday.domain.model import BatchSummary
-from alpha_monday.domain.picks import PastBatch, PastPick, PickerAttempt, PickerResult, PickRequest
+from alpha_monday.domain.picks import (
+    PastBatch,
+    PastPick,
+    Picker,
+    PickerAttempt,
+    PickerResult,
+    PickRequest,
+)
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import AskContenderTask, ContenderAnswered
@@ -57,7 +64,7 @@ class _Asking:
                 "run_date": self.run_date.isoformat(),
                 "contender": self.contender,
                 "outcome": outcome,
-                "attempts": [attempt.model_dump(mode="json") for attempt in attempts],
+                "attempts": _as_json(attempts),
                 **extra,
             },
         )
@@ -68,6 +75,10 @@ class KeptAnswer:
     result: PickerResult
     # Made by an offline stand-in (the scripted picker), not a real model.
     offline: bool
+
+
+def _as_json(attempts: tuple[Any, ...]) -> list[Any]:
+    return [attempt.model_dump(mode="json") for attempt in attempts]
 
 
 def accepted_answer(
@@ -186,4 +197,40 @@ def ask_contender(task: AskContenderTask, deps: StepDependencies) -> ContenderAn
     )
     count(PICKER_REASKS, len(result.attempts) - 1)
     logger.info("contender answered", extra={"attempts": len(result.attempts)})
+    _ask_again(deps, asking, picker, request)
     return _answered(contender, result)
+
+
+def _ask_again(
+    deps: StepDependencies, asking: _Asking, picker: Picker, request: PickRequest
+) -> None:
+    """Pick stability: the model asked `pick_stability_asks` more times with the same
+    request, each answer kept (`picker_stability_answered`), none tracked. Their tickers are
+    not checked against the market: they cost no market-data call and are never scored."""
+    for ask in range(1, deps.picker_settings.pick_stability_asks + 1):
+        calls: list[list[str]] | None = None
+        try:
+            again = picker.pick(request.model_copy(update={"earlier_answers": ()}), _unchecked)
+        except PickerError as error:
+            outcome, attempts = type(error).__name__, error.attempts
+        else:
+            outcome, attempts = ACCEPTED, again.attempts
+            calls = [[pick.ticker, pick.action] for pick in again.picks.picks]
+        append_event(
+            deps.conn,
+            None,
+            "picker_stability_answered",
+            {
+                "execution_name": asking.execution_name,
+                "run_date": asking.run_date.isoformat(),
+                "contender": asking.contender,
+                "ask": ask,
+                "outcome": outcome,
+                "calls": calls,
+                "attempts": _as_json(attempts),
+            },
+        )
+
+
+def _unchecked(_ticker: str) -> None:
+    return None

@@ -17,6 +17,7 @@ from typing import Any
 
 from alpha_monday.config import ArenaSettings, ContenderSettings
 from alpha_monday.db.batches import batch_of_run, create_batch, get_batch_detail
+from alpha_monday.db.events import stability_answers
 from alpha_monday.domain import errors
 from alpha_monday.domain.control import draw_control, mix_of
 from alpha_monday.domain.errors import (
@@ -26,9 +27,16 @@ from alpha_monday.domain.errors import (
     NoContenderAnswered,
     PickerError,
 )
-from alpha_monday.domain.model import CONTROL_CONTENDER, NewBatch, NewEntry, NewPick
+from alpha_monday.domain.model import (
+    CONTROL_CONTENDER,
+    NewBatch,
+    NewEntry,
+    NewPick,
+    PickStability,
+)
 from alpha_monday.domain.origin import batch_origin
 from alpha_monday.domain.picks import PickerResult
+from alpha_monday.domain.stability import pick_stability
 from alpha_monday.integrations.universe import sp500_universe
 from alpha_monday.observability import logger
 from alpha_monday.workflow.asking import accepted_answer
@@ -46,6 +54,7 @@ class ContenderAnswer:
     error: str | None = None
     error_type: str | None = None
     offline: bool = False
+    stability: PickStability | None = None
 
 
 def _reason(outcome: ContenderOutcome) -> str:
@@ -71,8 +80,29 @@ def _answers(task: GeneratePicksTask, arena: ArenaSettings, conn: Any) -> list[C
         kept = accepted_answer(conn, task.context.workflow_run_id, contender.name)
         if kept is None:
             raise InvalidRunInput(f"{contender.name} answered, but no accepted answer is kept")
-        answers.append(ContenderAnswer(contender, kept.result, offline=kept.offline))
+        answers.append(
+            ContenderAnswer(
+                contender,
+                kept.result,
+                offline=kept.offline,
+                stability=_stability(conn, task, contender.name, kept.result),
+            )
+        )
     return answers
+
+
+def _stability(
+    conn: Any, task: GeneratePicksTask, contender: str, committed: PickerResult
+) -> PickStability | None:
+    """The contender's extra answers of this execution against its committed picks (None
+    when pick stability is off)."""
+    asked = stability_answers(conn, task.context.workflow_run_id, contender)
+    if not asked:
+        return None
+    return pick_stability(
+        [(pick.ticker, pick.action) for pick in committed.picks.picks],
+        [None if a["calls"] is None else [tuple(call) for call in a["calls"]] for a in asked],
+    )
 
 
 PICKER_ERRORS: dict[str, type[PickerError]] = {
@@ -109,6 +139,7 @@ def _model_entry(answer: ContenderAnswer, closes: dict[str, Decimal]) -> NewEntr
         kind="model",
         model=result.model,
         prompt_version=result.prompt_version,
+        stability=answer.stability,
         picks=tuple(
             NewPick(
                 ticker=pick.ticker,
