@@ -363,3 +363,44 @@ def test_without_the_setting_no_model_is_asked_again(
     assert conn.execute(
         "SELECT count(*) FROM events WHERE event_type = 'picker_stability_answered'"
     ).fetchone() == (0,)
+
+
+def test_a_retry_of_an_ask_after_its_answer_was_kept_reuses_it(
+    run_weekly: RunWeekly, conn: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the database drops once just after alpha's answer was kept (a lost response)
+    from alpha_monday.domain.errors import DatabaseUnavailable
+    from alpha_monday.workflow import asking
+
+    real = asking._answered
+    dropped: list[bool] = []
+
+    def answered_after_a_drop(*args: Any) -> Any:
+        if not dropped:
+            dropped.append(True)
+            raise DatabaseUnavailable("the database connection failed")
+        return real(*args)
+
+    monkeypatch.setattr(asking, "_answered", answered_after_a_drop)
+    asked: Counter[str] = Counter()
+
+    class Counted(FixedPicker):
+        def pick(self, request: PickRequest, check_ticker: TickerCheck) -> PickerResult:
+            asked[self.model] += 1
+            return super().pick(request, check_ticker)
+
+    alpha = Counted(("AAPL", "BUY"), ("MSFT", "SELL"), ("NVDA", "BUY"))
+    alpha.model = "model-a"
+    # When the week runs (Step Functions retries the ask for DatabaseUnavailable)
+    run = run_weekly(
+        JUNE_1, arena=ARENA, pickers={"alpha": alpha, "beta": _beta()}, daily_limit=ROOMY
+    )
+    # Then alpha's task ran twice but the model was asked once: its kept answer was reused
+    assert run.report.status == "SUCCEEDED", run.report.cause
+    assert run.report.invocations["AskContenderFunction"] == 3  # alpha twice, beta once
+    assert asked == {"model-a": 1}
+    accepted = conn.execute(
+        "SELECT count(*) FROM events WHERE event_type = 'picker_answered'"
+        " AND payload ->> 'contender' = 'alpha'"
+    ).fetchone()
+    assert accepted == (1,)
