@@ -22,6 +22,7 @@ from alpha_monday.db.track_record import scored_picks
 from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.query_counter import CountingCursor, statements_during
 from tests.api.conftest import Call
+from tests.api.oracles import newey_west_mean
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch
 
 # Final vs_benchmark_pct of AAPL (BUY), MSFT (SELL), NVDA (BUY), per live batch.
@@ -98,14 +99,10 @@ def test_the_live_track_record_matches_a_recomputation(
     assert overall["median_alpha"] == f"{median(alphas):.6f}"
     # And the interval and the p-value use statsmodels' Newey-West standard error at a
     # one-week lag (the four batches are consecutive weeks), to 4 places
-    values = np.array([float(a) for a in alphas])
-    hac = sm.OLS(values, np.ones((4, 1))).fit(
-        cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": False}
-    )
-    se, mean = float(hac.bse[0]), float(values.mean())
-    low, high = stats.t.interval(0.95, 3, loc=mean, scale=se)
-    assert overall["mean_alpha_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
-    assert overall["p_value_no_skill"] == f"{2 * stats.t.sf(abs(mean / se), 3):.4f}"
+    hac = newey_west_mean(alphas)
+    se = hac.standard_error
+    assert overall["mean_alpha_interval"] == hac.interval
+    assert overall["p_value_no_skill"] == hac.p_value
     # And the verdict comes from the confidence sequence: four weeks cannot bound it yet
     assert overall["confidence_sequence"] == {"low": None, "high": None}
     assert (overall["verdict"], overall["could_be_chance"]) == ("could be chance", True)

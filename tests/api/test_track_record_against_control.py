@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import numpy as np
 import psycopg
-import statsmodels.api as sm
-from scipy import stats
 
 from alpha_monday.db.batches import create_batch, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from tests.api.conftest import Call
+from tests.api.oracles import newey_west_mean
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_arena_batch
 
 SIX = Decimal("0.000001")
@@ -61,14 +59,9 @@ def test_the_models_are_paired_against_the_control_of_the_same_monday(
     differences = [m - c for m, c in zip(models, control, strict=True)]
     assert paired["mean_difference"] == f"{(sum(differences) / 4).quantize(SIX):.6f}"
     # And its interval and p-value are statsmodels' Newey-West at a one-week lag
-    values = np.array([float(d) for d in differences])
-    hac = sm.OLS(values, np.ones((4, 1))).fit(
-        cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": False}
-    )
-    se, mean = float(hac.bse[0]), float(values.mean())
-    low, high = stats.t.interval(0.95, 3, loc=mean, scale=se)
-    assert paired["mean_difference_interval"] == {"low": f"{low:.4f}", "high": f"{high:.4f}"}
-    assert paired["p_value_no_edge"] == f"{2 * stats.t.sf(abs(mean / se), 3):.4f}"
+    hac = newey_west_mean(differences)
+    assert paired["mean_difference_interval"] == hac.interval
+    assert paired["p_value_no_edge"] == hac.p_value
     # And four Mondays cannot say more than "could be chance"
     assert paired["verdict"] == "could be chance"
     # And the one model version's pairing is the same, Holm over a family of one

@@ -72,8 +72,9 @@ def test_on_lambda_another_contender_s_key_is_read_under_the_contender_keys_path
     source = settings.api_key(llama)
     assert source is not None
     assert source.parameter_name == "/alpha-monday/dev/contender-keys/GROQ_API_KEY"
-    assert settings.openai_api_key is not None
-    assert settings.openai_api_key.parameter_name == "/alpha-monday/dev/openai-api-key"
+    openai = settings.api_key(settings.arena.contenders[0])
+    assert openai is not None
+    assert openai.parameter_name == "/alpha-monday/dev/openai-api-key"
 
 
 @pytest.mark.parametrize(

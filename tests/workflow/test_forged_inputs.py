@@ -16,6 +16,7 @@ from alpha_monday.domain.errors import (
     BatchNotResumable,
     CheckpointNotInSchedule,
     CloseMissingRefused,
+    InvalidRunInput,
 )
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.workflow.dependencies import DependencyFactory
@@ -199,3 +200,20 @@ def test_of_two_concurrent_resumes_one_wins_and_the_loser_fails_nothing(
     assert _snapshot(conn) == before
     status = conn.execute("SELECT status FROM batches").fetchone()
     assert status == ("active",)
+
+
+def test_a_forged_outcome_of_a_contender_that_did_not_answer_must_name_its_error(
+    invoke: Any, conn: psycopg.Connection
+) -> None:
+    # Given GeneratePicks' input saying a contender failed, without the Catch's error
+    event = {
+        "run_date": "2026-06-01",
+        "baseline_date": "2026-05-29",
+        "answers": [{"contender": "gpt-4o-mini", "answered": False}],
+        "context": {"workflow_run_id": "forged", "step_name": "GeneratePicks", "retry_count": 0},
+    }
+    # Then it is refused by name, and nothing is written
+    before = _snapshot(conn)
+    with pytest.raises(InvalidRunInput, match="no error is named"):
+        invoke("GeneratePicksFunction", event)
+    assert _snapshot(conn) == before

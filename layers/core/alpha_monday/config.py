@@ -43,6 +43,7 @@ SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 SECRETS_MANAGER_ARN_PREFIX = "arn:aws:secretsmanager:"
 OPENAI_KEY_SETTING = "OPENAI_API_KEY"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 # The openai SDK sleeps what a 429's Retry-After asks, up to two minutes, between retries.
 OPENAI_MAX_RETRY_AFTER_SECONDS = 120
 
@@ -255,7 +256,7 @@ class ArenaSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    openai_model: str = "gpt-4o-mini"
+    openai_model: str = DEFAULT_OPENAI_MODEL
     # The arena's model contenders, in order (default: the one model of OPENAI_MODEL).
     contenders: tuple[ContenderSettings, ...] = ()
     random_control: bool = True
@@ -264,7 +265,7 @@ class ArenaSettings(BaseModel):
     @classmethod
     def _default_contender(cls, data: dict[str, object]) -> dict[str, object]:
         if not data.get("contenders"):
-            model = data.get("openai_model") or "gpt-4o-mini"
+            model = data.get("openai_model") or DEFAULT_OPENAI_MODEL
             data = {**data, "contenders": ({"name": model, "model": model},)}
         return data
 
@@ -304,10 +305,6 @@ class PickerSettings(BaseModel):
     pick_stability_asks: int = Field(default=0, ge=0, le=5)
     # The AskContender Lambda's timeout: one contender's worst case must fit inside it.
     ask_contender_timeout_seconds: int = Field(default=900, ge=30, le=900)
-
-    @property
-    def openai_api_key(self) -> SecretSource | None:
-        return self.api_keys.get(OPENAI_KEY_SETTING)
 
     def api_key(self, contender: ContenderSettings) -> SecretSource | None:
         return self.api_keys.get(contender.api_key_setting)

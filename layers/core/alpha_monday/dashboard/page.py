@@ -107,6 +107,13 @@ def models_alpha(
     )
 
 
+def entry_alpha(
+    picks: Iterable[Pick | PickBrief], entry_id: UUID, scores: Mapping[UUID, Decimal]
+) -> Decimal | None:
+    """One entry's batch alpha: the equal-weight mean of its scored picks."""
+    return mean_return([scores[p.id] for p in picks if p.entry_id == entry_id and p.id in scores])
+
+
 @dataclass(frozen=True)
 class PickRow:
     label: str
@@ -248,13 +255,7 @@ def week_view(detail: BatchDetail) -> WeekView:
             EntryView(
                 entry=entry,
                 picks=tuple(rows[p.id] for p in detail.picks if p.entry_id == entry.id),
-                alpha=mean_return(
-                    [
-                        scores[p.id]
-                        for p in detail.picks
-                        if p.entry_id == entry.id and p.id in scores
-                    ]
-                ),
+                alpha=entry_alpha(detail.picks, entry.id, scores),
             )
             for entry in detail.entries
         ),
@@ -419,13 +420,7 @@ def _completed_entry(week: FeedWeek) -> FeedEntry | None:
     ]
     lines.append(f"SPY: {last.benchmark_return_pct:+.2f} % (total return).")
     control = next((e for e in batch.entries if e.kind == "control"), None)
-    control_alpha = (
-        mean_return(
-            [scores[p.id] for p in week.picks if p.entry_id == control.id and p.id in scores]
-        )
-        if control
-        else None
-    )
+    control_alpha = entry_alpha(week.picks, control.id, scores) if control else None
     if alpha is not None and control_alpha is not None:
         lines.append(
             f"The random control: batch alpha {control_alpha:+.2f} %; the models' edge over "

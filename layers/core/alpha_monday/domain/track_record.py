@@ -387,7 +387,12 @@ def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_
         None if r.p_value_no_skill is None else float(r.p_value_no_skill) for _, _, r in records
     ]
     adjusted = holm(p_values, tests=len(records))
-    paired = [against_control(r, control, edge) if control else None for _, _, r in records]
+    overall_paired = against_control(overall, control, edge) if control else None
+    # As above: one version's pairing is the overall one.
+    paired = [
+        overall_paired if r is overall else against_control(r, control, edge) if control else None
+        for _, _, r in records
+    ]
     paired_adjusted = holm(
         [
             None if p is None or p.p_value_no_edge is None else float(p.p_value_no_edge)
@@ -416,5 +421,5 @@ def track_record(rows: Sequence[ScoredPick], edge: Decimal = DEFAULT_POWER_EDGE_
         versions_tried=len(records),
         power_edge_pct=edge,
         control=control,
-        against_control=against_control(overall, control, edge) if control else None,
+        against_control=overall_paired,
     )

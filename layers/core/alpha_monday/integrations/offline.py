@@ -235,7 +235,6 @@ class SyntheticMarket:
 class ScriptedPicker:
     """Deterministic picks for a run date, from the synthetic market's universe."""
 
-    model = OFFLINE_MODEL
     offline = True
 
     def __init__(self, variant: str = "") -> None:

@@ -52,13 +52,18 @@ class _Asking:
     contender: str
 
     def record(
-        self, conn: psycopg.Connection, attempts: tuple[Any, ...], outcome: str, **extra: Any
+        self,
+        conn: psycopg.Connection,
+        attempts: tuple[Any, ...],
+        outcome: str,
+        event_type: str = "picker_answered",
+        **extra: Any,
     ) -> None:
         """The contender's answers and their outcome, kept whatever happens next."""
         append_event(
             conn,
             None,
-            "picker_answered",
+            event_type,
             {
                 "execution_name": self.execution_name,
                 "run_date": self.run_date.isoformat(),
@@ -81,21 +86,22 @@ def _as_json(attempts: tuple[Any, ...]) -> list[Any]:
     return [attempt.model_dump(mode="json") for attempt in attempts]
 
 
-def accepted_answer(
-    conn: psycopg.Connection, execution_name: str, contender: str
-) -> KeptAnswer | None:
-    """The answer this execution accepted from the contender, if it did."""
-    payload = last_picker_answers(conn, execution_name, contender)
+def _accepted(payload: dict[str, Any] | None) -> KeptAnswer | None:
+    """The answer a kept `picker_answered` payload accepted, if it did."""
     if payload is None or payload["outcome"] != ACCEPTED:
         return None
     return KeptAnswer(PickerResult.model_validate(payload["result"]), bool(payload["offline"]))
 
 
-def _interrupted(
+def accepted_answer(
     conn: psycopg.Connection, execution_name: str, contender: str
-) -> tuple[PickerAttempt, ...]:
+) -> KeptAnswer | None:
+    """The answer this execution accepted from the contender, if it did."""
+    return _accepted(last_picker_answers(conn, execution_name, contender))
+
+
+def _interrupted(payload: dict[str, Any] | None) -> tuple[PickerAttempt, ...]:
     """The answers of an earlier try whose ticker check was interrupted: to review again."""
-    payload = last_picker_answers(conn, execution_name, contender)
     if payload is None or payload["outcome"] != PickerCheckInterrupted.__name__:
         return ()
     return tuple(PickerAttempt.model_validate(attempt) for attempt in payload["attempts"])
@@ -153,7 +159,9 @@ def ask_contender(task: AskContenderTask, deps: StepDependencies) -> ContenderAn
     contender = arena.contender(task.contender)
     logger.append_keys(run_date=task.run_date.isoformat(), contender=contender.name)
     conn = deps.conn
-    kept = accepted_answer(conn, task.execution_name, contender.name)
+    # One read of what this execution kept: an answer to reuse, or answers to review.
+    payload = last_picker_answers(conn, task.execution_name, contender.name)
+    kept = _accepted(payload)
     if kept is not None:
         logger.info("contender answer reused")
         return _answered(contender, kept.result)
@@ -173,7 +181,7 @@ def ask_contender(task: AskContenderTask, deps: StepDependencies) -> ContenderAn
         track_record=_track_record(
             conn, task.run_date, contender.name, first=contender == arena.contenders[0]
         ),
-        earlier_answers=_interrupted(conn, task.execution_name, contender.name),
+        earlier_answers=_interrupted(payload),
     )
     asking = _Asking(task.execution_name, task.run_date, contender.name)
     picker = deps.picker_for(contender)
@@ -216,19 +224,8 @@ def _ask_again(
         else:
             outcome, attempts = ACCEPTED, again.attempts
             calls = [[pick.ticker, pick.action] for pick in again.picks.picks]
-        append_event(
-            deps.conn,
-            None,
-            "picker_stability_answered",
-            {
-                "execution_name": asking.execution_name,
-                "run_date": asking.run_date.isoformat(),
-                "contender": asking.contender,
-                "ask": ask,
-                "outcome": outcome,
-                "calls": calls,
-                "attempts": _as_json(attempts),
-            },
+        asking.record(
+            deps.conn, attempts, outcome, "picker_stability_answered", ask=ask, calls=calls
         )
 
 

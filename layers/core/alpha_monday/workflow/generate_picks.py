@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import psycopg
+
 from alpha_monday.config import ArenaSettings, ContenderSettings
 from alpha_monday.db.batches import batch_of_run, create_batch, get_batch_detail
 from alpha_monday.db.events import stability_answers
@@ -51,23 +53,31 @@ class ContenderAnswer:
 
     contender: ContenderSettings
     result: PickerResult | None
-    error: str | None = None
     error_type: str | None = None
+    error_message: str = ""
     offline: bool = False
     stability: PickStability | None = None
 
+    @property
+    def error(self) -> str | None:
+        """The failure as a reader sees it: the error's name and its message."""
+        if self.error_type is None:
+            return None
+        return f"{self.error_type}: {self.error_message}" if self.error_message else self.error_type
 
-def _reason(outcome: ContenderOutcome) -> str:
-    """The failure as a reader should see it: the error's name and the function's message
-    (a Lambda error's cause is its JSON; a timeout's is plain text)."""
+
+def _message(outcome: ContenderOutcome) -> str:
+    """The failed function's message: a Lambda error's cause is its JSON, a timeout's is
+    plain text."""
     try:
-        message = json.loads(outcome.cause or "")["errorMessage"]
+        return str(json.loads(outcome.cause or "")["errorMessage"])
     except (ValueError, TypeError, KeyError):
-        message = outcome.cause or ""
-    return f"{outcome.error}: {message}" if message else str(outcome.error)
+        return outcome.cause or ""
 
 
-def _answers(task: GeneratePicksTask, arena: ArenaSettings, conn: Any) -> list[ContenderAnswer]:
+def _answers(
+    task: GeneratePicksTask, arena: ArenaSettings, conn: psycopg.Connection
+) -> list[ContenderAnswer]:
     """Each configured contender's outcome, in order, its accepted answer read back."""
     names = [outcome.contender for outcome in task.answers]
     if names != [c.name for c in arena.contenders]:
@@ -75,7 +85,7 @@ def _answers(task: GeneratePicksTask, arena: ArenaSettings, conn: Any) -> list[C
     answers = []
     for contender, outcome in zip(arena.contenders, task.answers, strict=True):
         if not outcome.answered:
-            answers.append(ContenderAnswer(contender, None, _reason(outcome), outcome.error))
+            answers.append(ContenderAnswer(contender, None, outcome.error or "", _message(outcome)))
             continue
         kept = accepted_answer(conn, task.context.workflow_run_id, contender.name)
         if kept is None:
@@ -92,7 +102,7 @@ def _answers(task: GeneratePicksTask, arena: ArenaSettings, conn: Any) -> list[C
 
 
 def _stability(
-    conn: Any, task: GeneratePicksTask, contender: str, committed: PickerResult
+    conn: psycopg.Connection, task: GeneratePicksTask, contender: str, committed: PickerResult
 ) -> PickStability | None:
     """The contender's extra answers of this execution against its committed picks (None
     when pick stability is off)."""
@@ -116,8 +126,7 @@ def _no_answer(answers: list[ContenderAnswer]) -> PickerError:
     arena), else NoContenderAnswered naming each one's."""
     if len(answers) == 1 and answers[0].error_type in PICKER_ERRORS:
         (only,) = answers
-        message = (only.error or "").removeprefix(f"{only.error_type}: ")
-        return PICKER_ERRORS[str(only.error_type)](message)
+        return PICKER_ERRORS[str(only.error_type)](only.error_message)
     return NoContenderAnswered(
         "no model contender answered: "
         + "; ".join(f"{a.contender.name}: {a.error}" for a in answers)
@@ -125,20 +134,15 @@ def _no_answer(answers: list[ContenderAnswer]) -> PickerError:
 
 
 def _model_entry(answer: ContenderAnswer, closes: dict[str, Decimal]) -> NewEntry:
+    """The contender's entry: the model that answered and its picks, or the model asked and
+    why it has none."""
     contender, result = answer.contender, answer.result
-    if result is None:
-        return NewEntry(
-            contender=contender.name,
-            kind="model",
-            model=contender.model,
-            prompt_version=contender.prompt_version,
-            error=answer.error,
-        )
     return NewEntry(
         contender=contender.name,
         kind="model",
-        model=result.model,
-        prompt_version=result.prompt_version,
+        model=result.model if result else contender.model,
+        prompt_version=result.prompt_version if result else contender.prompt_version,
+        error=answer.error,
         stability=answer.stability,
         picks=tuple(
             NewPick(
@@ -147,7 +151,7 @@ def _model_entry(answer: ContenderAnswer, closes: dict[str, Decimal]) -> NewEntr
                 reasoning=pick.reasoning,
                 initial_price=closes[pick.ticker],
             )
-            for pick in result.picks.picks
+            for pick in (result.picks.picks if result else ())
         ),
     )
 

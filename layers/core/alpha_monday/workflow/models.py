@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from alpha_monday.domain.model import BatchStatus, CheckpointStatus, PickAction
 
@@ -136,6 +136,12 @@ class ContenderOutcome(TaskInput):
     tickers: list[str] | None = None
     error: str | None = None
     cause: str | None = None
+
+    @model_validator(mode="after")
+    def _a_failure_names_its_error(self) -> ContenderOutcome:
+        if not self.answered and not self.error:
+            raise ValueError(f"{self.contender} did not answer, but no error is named")
+        return self
 
 
 class GeneratePicksTask(TaskInput):
