@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from alpha_monday.api.models import track_record_out
+from alpha_monday.api.track_record_models import track_record_out
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.call_budget import calls_per_day
 from alpha_monday.db.connection import close_connection

@@ -1,5 +1,6 @@
-"""Lambda handler for GET /batches, served by the shared read API resolver."""
+"""Lambda handler for GET /batches, served by the resolver of its resource's routes."""
 
-from alpha_monday.api.handler import lambda_handler
+from alpha_monday.api.batch_routes import batch_routes
+from alpha_monday.api.handler import lambda_handler_for
 
-__all__ = ["lambda_handler"]
+lambda_handler = lambda_handler_for(batch_routes)

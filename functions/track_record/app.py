@@ -1,5 +1,6 @@
-"""Lambda handler for GET /track-record, served by the shared read API resolver."""
+"""Lambda handler for GET /track-record, served by the resolver of its resource's routes."""
 
-from alpha_monday.api.handler import lambda_handler
+from alpha_monday.api.handler import lambda_handler_for
+from alpha_monday.api.track_record_routes import track_record_routes
 
-__all__ = ["lambda_handler"]
+lambda_handler = lambda_handler_for(track_record_routes)

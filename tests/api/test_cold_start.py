@@ -52,3 +52,46 @@ def test_read_handler_imports_no_heavy_or_dev_module(
     forbidden = set(FORBIDDEN) - ALSO_ALLOWED.get(function_name, set())
     offenders = sorted({name for name in loaded if name.split(".")[0] in forbidden})
     assert offenders == []
+
+
+# Each read function loads its own resource's modules, never another's (docs/scale.md: the
+# cold start at the floor).
+TRACK_RECORD = ("alpha_monday.api.track_record_models", "alpha_monday.domain.track_record")
+BATCHES = ("alpha_monday.api.batch_models", "alpha_monday.db.batches")
+NOT_LOADED_BY = {
+    "HealthFunction": (*BATCHES, *TRACK_RECORD),
+    "LatestBatchFunction": TRACK_RECORD,
+    "ListBatchesFunction": TRACK_RECORD,
+    "GetBatchFunction": TRACK_RECORD,
+    "TrackRecordFunction": BATCHES,
+}
+NOT_LOADED_BY_ANY_READ = (
+    "alpha_monday.run_config",
+    "alpha_monday.workflow",
+    "alpha_monday.integrations",
+)
+
+
+@pytest.mark.parametrize("function_name", sorted(NOT_LOADED_BY))
+def test_a_json_read_function_loads_only_its_own_resource(
+    function_name: str, template: dict[str, Any]
+) -> None:
+    # Given a fresh interpreter that imports only the handler's file, as Lambda does
+    path, _ = handler_file(functions(template)[function_name])
+    script = (
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location('app', {str(path)!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    environment = {"DATABASE_URL": "postgresql://unused/unused", "PATH": ""}
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment
+    ).stdout
+    loaded = set(json.loads(output))
+    # Then no other resource's models, nor the weekly run's code, were loaded
+    unwanted = (*NOT_LOADED_BY[function_name], *NOT_LOADED_BY_ANY_READ)
+    offenders = sorted(name for name in loaded if name.startswith(unwanted))
+    assert offenders == []
+    # And the resolver still serves its route (the handler module built it)
+    assert "alpha_monday.api.app" in loaded

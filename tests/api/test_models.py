@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from alpha_monday.api.models import PickMetricOut
+from alpha_monday.api.batch_models import PickMetricOut
 
 
 @pytest.mark.parametrize(

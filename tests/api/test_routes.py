@@ -349,6 +349,7 @@ def test_a_pick_left_out_and_the_counted_actions_show_in_the_detail(
 
 def test_cors_allows_only_configured_origins(database_url: str) -> None:
     from alpha_monday.api.app import create_app
+    from alpha_monday.api.health_routes import health_routes
     from alpha_monday.config import load_api_settings
     from alpha_monday.db.connection import get_connection
     from alpha_monday_local.lambda_context import LocalLambdaContext
@@ -358,6 +359,7 @@ def test_cors_allows_only_configured_origins(database_url: str) -> None:
     app = create_app(
         load_api_settings({"CORS_ALLOW_ORIGINS": "https://a.example,https://b.example"}),
         get_connection,
+        health_routes,
     )
 
     def origin_header(origin: str) -> str | None:
@@ -393,8 +395,11 @@ def test_a_read_blocked_by_a_lock_answers_503_before_the_lambda_timeout(
 
 
 def test_an_event_without_an_http_method_is_a_json_400(database_url: str) -> None:
-    from alpha_monday.api.handler import lambda_handler
+    from alpha_monday.api.batch_routes import batch_routes
+    from alpha_monday.api.handler import lambda_handler_for
     from alpha_monday_local.lambda_context import LocalLambdaContext
+
+    lambda_handler = lambda_handler_for(batch_routes)
 
     # When a direct invocation sends something that is not an API Gateway event
     result = lambda_handler({"path": "/latest"}, LocalLambdaContext("latest", "r"))

@@ -208,6 +208,7 @@ def test_forty_steady_weeks_beat_spy_by_the_sequence_and_the_edge_is_a_setting(
     conn: psycopg.Connection, database_url: str
 ) -> None:
     from alpha_monday.api.app import create_app
+    from alpha_monday.api.track_record_routes import track_record_routes
     from alpha_monday.config import load_api_settings
     from alpha_monday.db.connection import get_connection
     from alpha_monday_local.lambda_context import LocalLambdaContext
@@ -218,7 +219,8 @@ def test_forty_steady_weeks_beat_spy_by_the_sequence_and_the_edge_is_a_setting(
         alpha = f"{1.0 + 0.3 * math.sin(week):.6f}"
         _completed_batch(conn, week, (alpha, alpha, alpha))
     # When the API is built for an edge of 2 points
-    app = create_app(load_api_settings({"POWER_EDGE_PCT": "2"}), get_connection)
+    settings = load_api_settings({"POWER_EDGE_PCT": "2"})
+    app = create_app(settings, get_connection, track_record_routes)
     event = proxy_event("GET", "/track-record", {}, None, b"")
     body = json.loads(app.resolve(event, LocalLambdaContext("track", "r"))["body"])
     overall = body["overall"]

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from alpha_monday.config import load_arena_settings, load_market_settings, load_picker_settings
 from alpha_monday.domain.budget import weekday_closes
 from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.integrations.offline import ScriptedPicker
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.providers import build_picker
+from alpha_monday.run_config import load_arena_settings, load_market_settings, load_picker_settings
 from alpha_monday.workflow.dependencies import DependencyFactory
 
 LAMBDA = {

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from alpha_monday.config import load_market_settings, load_picker_settings
 from alpha_monday.domain.errors import ConfigurationError
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.providers import announce_offline, build_market_data, build_picker
+from alpha_monday.run_config import load_market_settings, load_picker_settings
 
 LAMBDA = {"AWS_LAMBDA_FUNCTION_NAME": "alpha-monday-generate-picks"}
 

@@ -18,7 +18,6 @@ from typing import Any, Protocol
 import psycopg
 import pytest
 
-from alpha_monday.config import load_arena_settings, load_market_settings, load_picker_settings
 from alpha_monday.domain.corporate_actions import CorporateAction, CorporateActions
 from alpha_monday.domain.market_data import ActionSeries, DailyCloseSource, DailySeries
 from alpha_monday.domain.market_time import market_date, market_instant_utc
@@ -34,6 +33,7 @@ from alpha_monday.domain.picks import (
 )
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.observability import logger
+from alpha_monday.run_config import load_arena_settings, load_market_settings, load_picker_settings
 from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.sfn_runner import ExecutionReport, LocalWorkflow, SimulatedClock

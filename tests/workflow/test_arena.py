@@ -15,7 +15,7 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from alpha_monday.api.models import batch_detail_out
+from alpha_monday.api.batch_models import batch_detail_out
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import get_batch_detail
 from alpha_monday.db.connection import close_connection

@@ -10,7 +10,6 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from alpha_monday.config import load_market_settings
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.domain.errors import (
     BatchNotResumable,
@@ -19,6 +18,7 @@ from alpha_monday.domain.errors import (
     InvalidRunInput,
 )
 from alpha_monday.integrations.offline import ScriptedPicker
+from alpha_monday.run_config import load_market_settings
 from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday.workflow.plan_run import resume_batch
 from tests.workflow.conftest import new_batch

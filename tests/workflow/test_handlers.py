@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -248,8 +247,6 @@ def test_on_lambda_a_missing_setting_fails_the_cold_start_naming_it(
     from alpha_monday.domain.errors import ConfigurationError
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", function)
-    # A fresh container: the read handlers' shared module is imported anew.
-    monkeypatch.delitem(sys.modules, "alpha_monday.api.handler", raising=False)
     if missing != "DATABASE_URL_PARAMETER":
         monkeypatch.setenv("DATABASE_URL_PARAMETER", "/alpha-monday/dev/database-url")
     if missing == "OPENAI_API_KEY_PARAMETER":

@@ -128,8 +128,8 @@ def _run_week(args: argparse.Namespace) -> int:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     # Imported late: the handlers read their settings when first imported.
-    from alpha_monday.config import market_settings  # noqa: PLC0415
     from alpha_monday.integrations.providers import utc_now  # noqa: PLC0415
+    from alpha_monday.run_config import market_settings  # noqa: PLC0415
     from alpha_monday_local import run_story, run_week  # noqa: PLC0415
 
     offline = market_settings().alpha_vantage_api_key is None

@@ -10,7 +10,6 @@ from uuid import UUID
 
 import psutil
 
-from alpha_monday.config import market_settings
 from alpha_monday.db.batches import (
     active_batches_with_trackers,
     batch_of_run,
@@ -23,6 +22,7 @@ from alpha_monday.domain.market_time import market_date, market_instant_utc
 from alpha_monday.domain.model import BatchDetail
 from alpha_monday.integrations.offline import WALK_START
 from alpha_monday.integrations.providers import utc_now
+from alpha_monday.run_config import market_settings
 from alpha_monday.workflow.dependencies import DependencyFactory
 from alpha_monday.workflow.failures import record_run_failure
 from alpha_monday_local.sfn_runner import (

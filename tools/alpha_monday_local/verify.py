@@ -23,7 +23,7 @@ from uuid import UUID
 
 import httpx
 
-from alpha_monday.api.models import track_record_out
+from alpha_monday.api.track_record_models import track_record_out
 from alpha_monday.domain.commitment import (
     CommittedEntry,
     canonical_commitment,

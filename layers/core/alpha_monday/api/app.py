@@ -1,13 +1,12 @@
 """The read API's resolver: the routes, the error handlers and CORS, built by one factory.
 
-Each read Lambda, the local server and the OpenAPI document serve the very same resolver;
-the routes are given the database connection they read through (`connect`), never a
-module global.
+Each read Lambda builds it with its own resource's routes (so it loads only what they
+need), the OpenAPI document with all of them; the routes are given the database
+connection they read through (`connect`), never a module global.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -17,16 +16,12 @@ from aws_lambda_powertools.event_handler import (
     Response,
     content_types,
 )
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from alpha_monday.api.caching import CACHE_NEVER, VARY
 from alpha_monday.api.errors import error_body, error_response, register_error_handlers
-from alpha_monday.api.routes import Connect, read_routes
+from alpha_monday.api.routes import Connect, Routes
 from alpha_monday.config import ApiSettings, api_settings
-
-# More routes on the same resolver (the dashboard's pages), given the same connection.
-Pages = Callable[[Connect, ApiSettings], APIGatewayRouter]
 
 
 def invalid_event_response(reason: str) -> dict[str, Any]:
@@ -84,12 +79,12 @@ def _cors(settings: ApiSettings) -> CORSConfig:
     return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), max_age=600)
 
 
-def create_app(settings: ApiSettings, connect: Connect, *pages: Pages) -> APIGatewayRestResolver:
-    """The read API's resolver: the read routes (and any `pages`: the dashboard) reading
-    through `connect`, every error handler, CORS as set."""
+def create_app(settings: ApiSettings, connect: Connect, *routes: Routes) -> APIGatewayRestResolver:
+    """A resolver of `routes` (a resource's JSON routes, the pages) reading through
+    `connect`, with every error handler and CORS as set."""
     app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
-    for routes in (read_routes, *pages):
-        app.include_router(routes(connect, settings))
+    for resource in routes:
+        app.include_router(resource(connect, settings))
     register_error_handlers(app)
 
     @app.not_found

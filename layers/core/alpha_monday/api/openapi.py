@@ -6,10 +6,15 @@ import json
 from typing import Any
 
 from alpha_monday.api.app import create_app
+from alpha_monday.api.batch_routes import batch_routes
+from alpha_monday.api.health_routes import health_routes
+from alpha_monday.api.track_record_routes import track_record_routes
 from alpha_monday.config import ApiSettings
 
 API_TITLE = "Alpha Monday"
 API_VERSION = "1.0.0"
+# Every JSON route of the read API (each read function serves one of these).
+READ_ROUTES = (health_routes, batch_routes, track_record_routes)
 
 
 def _no_connection() -> Any:
@@ -18,7 +23,7 @@ def _no_connection() -> Any:
 
 def openapi_document() -> dict[str, Any]:
     document: dict[str, Any] = json.loads(
-        create_app(ApiSettings(), _no_connection).get_openapi_json_schema(
+        create_app(ApiSettings(), _no_connection, *READ_ROUTES).get_openapi_json_schema(
             title=API_TITLE,
             version=API_VERSION,
             description="Read-only results of Alpha Monday's weekly language-model stock picks. "

@@ -14,19 +14,15 @@ from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from alpha_monday.api.app import create_app, respond
 from alpha_monday.api.caching import CACHE_CHANGING, CACHE_COMPLETED, CACHE_NEVER
 from alpha_monday.api.models import ANALYSIS_PLAN
 from alpha_monday.api.params import ORIGIN_LIST, parse_origins
 from alpha_monday.api.routes import Connect
-from alpha_monday.config import ApiSettings, api_settings, database_settings
+from alpha_monday.config import ApiSettings
 from alpha_monday.dashboard.page import (
     ALL_ORIGINS,
     dashboard_html,
@@ -34,7 +30,7 @@ from alpha_monday.dashboard.page import (
     feed_atom,
     week_html,
 )
-from alpha_monday.db.connection import get_connection
+from alpha_monday.db.track_record import track_record_of
 from alpha_monday.db.translate import translated_database_errors
 from alpha_monday.db.views import views
 from alpha_monday.domain.dates import parse_iso_date
@@ -126,9 +122,9 @@ def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRoute
                 latest = read.latest_batch()
             except BatchNotFound:
                 latest = None
-            record = read.track_record_of(origins, settings.power_edge_pct)
+            record = track_record_of(connect(), origins, settings.power_edge_pct)
             elsewhere = (
-                read.track_record_of(ALL_ORIGINS, settings.power_edge_pct).overall
+                track_record_of(connect(), ALL_ORIGINS, settings.power_edge_pct).overall
                 if record.overall.batches == 0 and origins != ALL_ORIGINS
                 else None
             )
@@ -183,13 +179,3 @@ def dashboard_routes(connect: Connect, settings: ApiSettings) -> APIGatewayRoute
         return Response(200, SVG, FAVICON, {"Cache-Control": CACHE_COMPLETED})
 
     return router
-
-
-# Read at cold start (without fetching the secret), so a missing setting names itself.
-database_settings()
-app = create_app(api_settings(), get_connection, dashboard_routes)
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return respond(app, event, context)

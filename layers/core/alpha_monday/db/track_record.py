@@ -5,11 +5,13 @@ batches of some origins, with its contender and its score at its last computed c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import psycopg
 from psycopg.rows import class_row
 
 from alpha_monday.domain.model import BatchOrigin, ScoredPick
+from alpha_monday.domain.track_record import TrackRecord, track_record
 
 _SCORED_PICKS_SQL = """
 SELECT b.id AS batch_id, b.run_date, e.contender, e.kind, e.model, e.prompt_version,
@@ -35,3 +37,10 @@ ORDER BY b.run_date, e.position, p.ticker
 def scored_picks(conn: psycopg.Connection, origins: Sequence[BatchOrigin]) -> list[ScoredPick]:
     with conn.cursor(row_factory=class_row(ScoredPick)) as cursor:
         return cursor.execute(_SCORED_PICKS_SQL, (list(origins),)).fetchall()
+
+
+def track_record_of(
+    conn: psycopg.Connection, origins: Sequence[BatchOrigin], power_edge_pct: Decimal
+) -> TrackRecord:
+    """The track record of the completed batches of `origins`, from their stored scores."""
+    return track_record(scored_picks(conn, origins), power_edge_pct)

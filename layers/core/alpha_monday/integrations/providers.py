@@ -10,7 +10,6 @@ from functools import cache
 
 import psycopg
 
-from alpha_monday.config import ContenderSettings, MarketSettings, PickerSettings
 from alpha_monday.db.corporate_actions import PostgresActionCache
 from alpha_monday.db.prices import PostgresPriceCache
 from alpha_monday.domain.errors import MarketDataError
@@ -21,6 +20,7 @@ from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday.integrations.openai_picker import OpenAIPicker
 from alpha_monday.integrations.rate_limit import CallLimiter
 from alpha_monday.observability import logger
+from alpha_monday.run_config import ContenderSettings, MarketSettings, PickerSettings
 
 BANNER = "=" * 78
 

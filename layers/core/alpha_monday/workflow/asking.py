@@ -17,7 +17,6 @@ from typing import Any
 import psycopg
 
 from alpha_monday.business_metrics import PICKER_REASKS, count
-from alpha_monday.config import ContenderSettings
 from alpha_monday.db.batches import list_batches
 from alpha_monday.db.events import append_event, last_picker_answers
 from alpha_monday.domain.errors import (
@@ -36,6 +35,7 @@ from alpha_monday.domain.picks import (
     PickRequest,
 )
 from alpha_monday.observability import logger
+from alpha_monday.run_config import ContenderSettings
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import AskContenderTask, ContenderAnswered
 

@@ -20,7 +20,12 @@ from typing import Literal
 
 import psycopg
 
-from alpha_monday.config import (
+from alpha_monday.db.connection import get_connection
+from alpha_monday.domain.budget import check_daily_budget
+from alpha_monday.domain.market_data import DailyCloseSource, MarketData
+from alpha_monday.domain.picks import Picker
+from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
+from alpha_monday.run_config import (
     ArenaSettings,
     ContenderSettings,
     MarketSettings,
@@ -29,11 +34,6 @@ from alpha_monday.config import (
     market_settings,
     picker_settings,
 )
-from alpha_monday.db.connection import get_connection
-from alpha_monday.domain.budget import check_daily_budget
-from alpha_monday.domain.market_data import DailyCloseSource, MarketData
-from alpha_monday.domain.picks import Picker
-from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
 
 # The market (its key), the models (their keys), the arena (who competes: no secret).
 Need = Literal["market", "picker", "arena"]

@@ -17,7 +17,6 @@ from typing import Any
 
 import psycopg
 
-from alpha_monday.config import ArenaSettings, ContenderSettings
 from alpha_monday.db.batches import batch_of_run, create_batch, get_batch_detail
 from alpha_monday.db.events import stability_answers
 from alpha_monday.domain import errors
@@ -41,6 +40,7 @@ from alpha_monday.domain.picks import PickerResult
 from alpha_monday.domain.stability import pick_stability
 from alpha_monday.integrations.universe import sp500_universe
 from alpha_monday.observability import logger
+from alpha_monday.run_config import ArenaSettings, ContenderSettings
 from alpha_monday.workflow.asking import accepted_answer
 from alpha_monday.workflow.dependencies import StepDependencies
 from alpha_monday.workflow.models import ContenderOutcome, GeneratePicksResult, GeneratePicksTask
