@@ -12,6 +12,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
+from alpha_monday.api.caching import CACHE_CHANGING, CACHE_COMPLETED
 from alpha_monday.config import reset_settings_cache
 from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
@@ -89,7 +90,7 @@ def test_latest_returns_the_newest_batch_in_detail(
     assert first["benchmark_return_pct"] == "1.000000"
     assert first["metrics"][0]["ticker"] == "AAPL"
     assert first["metrics"][0]["current_price"] == "101.50000"
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Cache-Control"] == CACHE_CHANGING
 
 
 def test_batches_is_an_empty_page_when_there_are_none(call_api: Call) -> None:
@@ -208,10 +209,10 @@ def test_unknown_batch_id_is_404(call_api: Call) -> None:
 @pytest.mark.parametrize(
     ("status", "cache_control"),
     [
-        ("completed", "public, max-age=86400, immutable"),
+        ("completed", CACHE_COMPLETED),
         # A resume makes a failed batch active again.
-        ("failed", "public, max-age=60"),
-        ("active", "public, max-age=60"),
+        ("failed", CACHE_CHANGING),
+        ("active", CACHE_CHANGING),
     ],
 )
 def test_only_a_completed_batch_is_cacheable_for_long(

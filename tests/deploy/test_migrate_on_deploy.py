@@ -88,6 +88,29 @@ def test_create_migrates_and_answers_success(
     assert answer["LogicalResourceId"] == "DatabaseMigrations"
     assert answer["Data"]["Applied"].startswith("0001_batches,0002_picks")
     assert {"batches", "picks", "checkpoints", "prices"} <= _tables(url)
+    # And it reports what the server itself allows, beside the template's budget
+    assert int(answer["Data"]["ServerConnections"]) > 0
+
+
+def test_read_concurrency_beyond_the_connection_budget_fails_the_deploy_unmigrated(
+    migrate: tuple[str, Any], cloudformation: tuple[str, Responses]
+) -> None:
+    url, invoke = migrate
+    response_url, received = cloudformation
+    # Given a template whose six read functions could hold 6 x 20 + 5 = 125 connections
+    event = _event("Create", response_url)
+    event["ResourceProperties"] |= {
+        "ReadFunctionConcurrency": "20",
+        "DatabaseMaxConnections": "100",
+    }
+    # When it is deployed
+    invoke(event)
+    # Then the deploy fails, saying what would fit, and nothing was migrated
+    (answer,) = received
+    assert answer["Status"] == "FAILED"
+    assert "125 connections" in answer["Reason"]
+    assert "ReadFunctionConcurrency to 15 or less" in answer["Reason"]
+    assert "batches" not in _tables(url)
 
 
 def test_a_second_deploy_is_a_no_op(

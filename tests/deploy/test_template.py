@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,9 +56,33 @@ def test_no_wildcard_action_anywhere(template: Template) -> None:
             assert not action.endswith(":*"), (name, action)
 
 
+# The steps that change published answers (docs/edge-cache.md), each allowed one action on
+# the stack's own distribution.
+PUBLISHING_STEPS = {
+    "PlanRunFunction",
+    "GeneratePicksFunction",
+    "CheckpointFunction",
+    "CompleteBatchFunction",
+    "MarkBatchFailedFunction",
+    "SweepStuckRunFunction",
+}
+INVALIDATE_THE_STACKS_DISTRIBUTION = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "cloudfront:CreateInvalidation",
+            "Resource": {
+                "Fn::Sub": "arn:aws:cloudfront::${AWS::AccountId}:distribution/${EdgeDistribution}"
+            },
+        }
+    ]
+}
+
+
 def test_permissions_come_from_sam_policy_templates(template: Template) -> None:
     for name, properties in functions(template).items():
-        kinds = {next(iter(p)) for p in properties["Policies"] if isinstance(p, dict)}
+        policies = [p for p in properties["Policies"] if p != INVALIDATE_THE_STACKS_DISTRIBUTION]
+        kinds = {next(iter(p)) for p in policies if isinstance(p, dict)}
         assert kinds == {"SSMParameterReadPolicy"}, name
     machine = template["Resources"]["WeeklyRunStateMachine"]["Properties"]
     invoked = {
@@ -200,7 +225,11 @@ def test_each_function_may_read_exactly_the_secrets_its_code_reads(
         # What the template gives it
         environment = properties.get("Environment", {}).get("Variables", {})
         secret_env = {key for key in environment if key.endswith("_API_KEY_PARAMETER")}
-        parameters = {_parameter(policy) for policy in properties["Policies"]}
+        parameters = {
+            _parameter(policy)
+            for policy in properties["Policies"]
+            if "SSMParameterReadPolicy" in policy
+        }
         assert secret_env == expected_env, name
         assert parameters == expected_parameters, name
         assert ("CONTENDER_KEYS_PATH" in environment) == ("picker" in needs), name
@@ -246,3 +275,72 @@ def test_the_gateways_own_answers_are_never_cached_and_carry_cors(template: Temp
         assert headers["Cache-Control"] == "'no-store'", name
         assert headers["Vary"] == "'Origin'", name
         assert "Access-Control-Allow-Origin" in headers, name
+
+
+def test_only_the_steps_that_publish_may_invalidate_and_only_the_stacks_distribution(
+    template: Template,
+) -> None:
+    for name, properties in functions(template).items():
+        # Given each function's rights and settings
+        may_invalidate = INVALIDATE_THE_STACKS_DISTRIBUTION in properties["Policies"]
+        environment = properties.get("Environment", {}).get("Variables", {})
+        # Then exactly the publishing steps may invalidate, and they are told where
+        assert may_invalidate == (name in PUBLISHING_STEPS), name
+        told = environment.get("EDGE_DISTRIBUTION_ID") == {"Ref": "EdgeDistribution"}
+        assert told == (name in PUBLISHING_STEPS), name
+    # And no other resource grants CloudFront rights
+    text = json.dumps(template["Resources"])
+    assert text.count('"cloudfront:') == len(PUBLISHING_STEPS)
+
+
+def test_the_edge_honours_the_functions_cache_control_per_origin_and_compresses(
+    template: Template,
+) -> None:
+    # Given the edge's cache policy and its one behaviour
+    policy = template["Resources"]["EdgeCachePolicy"]["Properties"]["CachePolicyConfig"]
+    distribution = template["Resources"]["EdgeDistribution"]["Properties"]["DistributionConfig"]
+    behaviour = distribution["DefaultCacheBehavior"]
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    # Then an answer without Cache-Control is not kept, and the functions' s-maxage is
+    assert policy["MinTTL"] == 0
+    assert policy["DefaultTTL"] == 0
+    assert policy["MaxTTL"] >= 2592000
+    # And a copy is kept per Origin (CORS) and per query, never per cookie
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Origin"]}
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    # And it compresses, gzip and brotli, and caches only reads
+    assert key["EnableAcceptEncodingGzip"]
+    assert key["EnableAcceptEncodingBrotli"]
+    assert behaviour["Compress"] is True
+    assert behaviour["CachedMethods"] == ["GET", "HEAD"]
+    assert behaviour["CachePolicyId"] == {"Ref": "EdgeCachePolicy"}
+    # And its origin is the read API's stage, over HTTPS, and its URL is an output
+    (origin,) = distribution["Origins"]
+    assert origin["OriginPath"] == {"Fn::Sub": "/${Stage}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    outputs = template["Outputs"]
+    assert outputs["SiteUrl"]["Value"] == {"Fn::Sub": "https://${EdgeDistribution.DomainName}/"}
+
+
+def test_each_read_function_reserves_the_concurrency_the_database_can_hold(
+    template: Template,
+) -> None:
+    from alpha_monday.domain.capacity import READ_FUNCTIONS as COUNTED
+    from alpha_monday.domain.capacity import connections_needed
+
+    # Given the read functions (those behind the API)
+    parameters = template["Parameters"]
+    # Then each reserves the ReadFunctionConcurrency parameter
+    for name in READ_FUNCTIONS:
+        reserved = functions(template)[name]["ReservedConcurrentExecutions"]
+        assert reserved == {"Ref": "ReadFunctionConcurrency"}, name
+    # And the capacity rule counts them all
+    assert len(READ_FUNCTIONS) == COUNTED
+    # And the defaults fit the default connection budget
+    default = int(parameters["ReadFunctionConcurrency"]["Default"])
+    assert connections_needed(default) <= int(parameters["DatabaseMaxConnections"]["Default"])
+    # And the deploy checks both against each other
+    migrations = template["Resources"]["DatabaseMigrations"]["Properties"]
+    assert migrations["ReadFunctionConcurrency"] == {"Ref": "ReadFunctionConcurrency"}
+    assert migrations["DatabaseMaxConnections"] == {"Ref": "DatabaseMaxConnections"}

@@ -21,6 +21,8 @@ DAYS_HEALED = "DaysHealed"
 PICKS_LEFT_OUT = "PicksLeftOut"
 PROVIDER_CALLS = "ProviderCalls"
 PICKER_REASKS = "PickerReasks"
+# A step's committed change the edge cache was not told of: the template alarms on it.
+EDGE_INVALIDATIONS_FAILED = "EdgeInvalidationsFailed"
 
 metrics = Metrics(namespace=NAMESPACE, service="alpha-monday")
 

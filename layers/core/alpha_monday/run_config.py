@@ -264,3 +264,21 @@ def market_settings() -> MarketSettings:
 @settings_cache
 def picker_settings() -> PickerSettings:
     return load_picker_settings(os.environ)
+
+
+class EdgeSettings(BaseModel):
+    """The CloudFront distribution in front of the read API (template.yaml): the steps
+    that change published answers invalidate them there. Unset locally: no edge cache."""
+
+    model_config = ConfigDict(frozen=True)
+
+    edge_distribution_id: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,64}$")
+
+
+def load_edge_settings(environ: Mapping[str, str]) -> EdgeSettings:
+    return validated(EdgeSettings, _tunables(EdgeSettings, environ))
+
+
+@settings_cache
+def edge_settings() -> EdgeSettings:
+    return load_edge_settings(os.environ)

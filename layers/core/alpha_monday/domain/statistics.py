@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import getitem, mul
 
 CONFIDENCE = 0.95
 _EPSILON = 1e-15
@@ -198,29 +199,24 @@ def sign_flip_test(contributions: Sequence[float]) -> SignFlip | None:
     tables = _signed_sums(contributions)
     hits = 0
     for _ in range(SIGN_FLIP_DRAWS):
-        bits = draws.getrandbits(n)
-        # Bit i set keeps pick i's sign; each byte of the draw picks one precomputed sum.
-        flipped = math.fsum(
-            table[bits >> (_BYTE * k) & _BYTE_MASK] for k, table in enumerate(tables)
-        )
-        hits += abs(flipped) >= observed
+        # Bit i set keeps pick i's sign; each byte of the draw picks one precomputed sum
+        # (fsum is correctly rounded: how the sums are grouped cannot change the result).
+        chosen = draws.getrandbits(n).to_bytes(len(tables), "little")
+        hits += abs(math.fsum(map(getitem, tables, chosen))) >= observed
     return SignFlip((1 + hits) / (1 + SIGN_FLIP_DRAWS), exact=False, patterns=SIGN_FLIP_DRAWS)
 
 
 _BYTE = 8
-_BYTE_MASK = (1 << _BYTE) - 1
+# The signs of a byte's sign pattern, +1.0 where its bit j is set (negation is exact).
+_BYTE_SIGNS = tuple(
+    tuple(1.0 if pattern >> j & 1 else -1.0 for j in range(_BYTE)) for pattern in range(1 << _BYTE)
+)
 
 
 def _signed_sums(contributions: Sequence[float]) -> list[list[float]]:
     """For each run of eight picks, the signed sum of their contributions under each of the
     256 sign patterns of a byte (bit j set: the j-th pick of the run keeps its sign)."""
-    tables = []
-    for start in range(0, len(contributions), _BYTE):
-        run = contributions[start : start + _BYTE]
-        tables.append(
-            [
-                math.fsum(c if pattern >> j & 1 else -c for j, c in enumerate(run))
-                for pattern in range(1 << _BYTE)
-            ]
-        )
-    return tables
+    return [
+        [math.fsum(map(mul, signs, contributions[start : start + _BYTE])) for signs in _BYTE_SIGNS]
+        for start in range(0, len(contributions), _BYTE)
+    ]

@@ -169,6 +169,7 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
         result = _skip(conn, task, detail, closed)
     else:
         result, later = _compute(conn, task, detail, deps.market, rule)
+    deps.published("day_computed" if result.status == "computed" else "day_skipped", task.batch_id)
     # Today's closes decide the moves held back on earlier days (no close is fetched).
     healed = heal_days(
         conn,
@@ -180,4 +181,6 @@ def run_checkpoint(task: CheckpointTask, deps: StepDependencies) -> CheckpointRe
         may_fetch=False,
     )
     count(DAYS_HEALED, len(healed))
+    if healed:
+        deps.published("day_computed", task.batch_id)
     return result.model_copy(update={"healed_dates": healed})

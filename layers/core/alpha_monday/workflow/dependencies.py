@@ -16,21 +16,34 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
+from uuid import UUID
 
 import psycopg
 
+from alpha_monday.business_metrics import EDGE_INVALIDATIONS_FAILED, count
 from alpha_monday.db.connection import get_connection
+from alpha_monday.db.published import published_change
 from alpha_monday.domain.budget import check_daily_budget
 from alpha_monday.domain.market_data import DailyCloseSource, MarketData
 from alpha_monday.domain.picks import Picker
+from alpha_monday.domain.published_paths import ChangeKind, PublishedChange, all_changed_paths
+from alpha_monday.integrations.edge_cache import (
+    CloudFrontEdgeCache,
+    EdgeCache,
+    NoEdgeCache,
+    cloudfront_client,
+)
 from alpha_monday.integrations.providers import build_market_data, build_picker, utc_now
+from alpha_monday.observability import logger
 from alpha_monday.run_config import (
     ArenaSettings,
     ContenderSettings,
+    EdgeSettings,
     MarketSettings,
     PickerSettings,
     arena_settings,
+    edge_settings,
     market_settings,
     picker_settings,
 )
@@ -56,6 +69,18 @@ class DependencyFactory:
     market_source: Callable[[Callable[[], datetime]], DailyCloseSource] | None = None
     picker: Picker | None = None
     pickers: Mapping[str, Picker] = field(default_factory=dict)
+    # Where the published paths a step changed are invalidated (the tests' recorder).
+    edge_settings: Callable[[], EdgeSettings] = edge_settings
+    edge_client: Callable[[], Any] = cloudfront_client
+    edge: EdgeCache | None = None
+
+    def edge_cache(self) -> EdgeCache:
+        if self.edge is not None:
+            return self.edge
+        distribution_id = self.edge_settings().edge_distribution_id
+        if distribution_id is None:
+            return NoEdgeCache()
+        return CloudFrontEdgeCache(distribution_id, self.edge_client)
 
     def check_settings(self, needs: frozenset[Need]) -> None:
         """Read the settings a step will use, so a missing one fails with its name now."""
@@ -83,6 +108,7 @@ class StepDependencies:
         self._factory = factory
         self._needs = needs
         self._pickers: dict[str, Picker] = {}
+        self._published: list[PublishedChange] = []
 
     def _require(self, need: Need) -> None:
         if need not in self._needs:
@@ -132,3 +158,27 @@ class StepDependencies:
                 or build_picker(self.picker_settings, contender)
             )
         return self._pickers[contender.name]
+
+    def published(self, kind: ChangeKind, batch_id: UUID) -> None:
+        """Say, once its transaction is committed, that the step changed this batch's
+        published answers: the edge forgets them when the step ends."""
+        self._published.append(published_change(self.conn, batch_id, kind))
+
+    def invalidate_published(self, reference: str) -> None:
+        """Invalidate the paths the step's committed writes changed. A failure is logged and
+        counted (an alarm), never raised: the write stands, and the edge keeps a changing
+        answer for an hour at most (its s-maxage)."""
+        paths = all_changed_paths(tuple(self._published))
+        self._published.clear()
+        if not paths:
+            return
+        try:
+            invalidation = self._factory.edge_cache().invalidate(paths, reference)
+        except Exception as error:
+            count(EDGE_INVALIDATIONS_FAILED)
+            logger.error(
+                "edge invalidation failed",
+                extra={"paths": list(paths), "error": type(error).__name__, "reason": str(error)},
+            )
+            return
+        logger.info("edge invalidated", extra={"paths": list(paths), "invalidation": invalidation})

@@ -11,6 +11,9 @@ from alpha_monday.db.batches import set_batch_status, tracking_execution
 from alpha_monday.db.events import append_event
 from alpha_monday.workflow.models import FailureOutcome
 
+# The one outcome that changes what is published: the batch's status.
+BATCH_MARKED_FAILED: FailureOutcome = "batch_marked_failed"
+
 
 def record_run_failure(
     conn: psycopg.Connection,
@@ -34,4 +37,4 @@ def record_run_failure(
         if not set_batch_status(conn, batch_id, "failed", from_status="active"):
             return "batch_already_finished"
         append_event(conn, batch_id, "batch_failed", details)
-        return "batch_marked_failed"
+        return BATCH_MARKED_FAILED

@@ -18,7 +18,7 @@ from alpha_monday.domain.schedule import (
 from alpha_monday.domain.skip_reasons import days_held_by_a_refused_key
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
-from alpha_monday.workflow.failures import record_run_failure
+from alpha_monday.workflow.failures import BATCH_MARKED_FAILED, record_run_failure
 from alpha_monday.workflow.models import (
     CompleteBatchResult,
     CompleteBatchTask,
@@ -39,8 +39,11 @@ def complete_batch(task: CompleteBatchTask, deps: StepDependencies) -> CompleteB
         healed = _audit_and_heal(conn, detail, deps)
         detail = get_batch_detail(conn, task.batch_id)
         count(DAYS_HEALED, len(healed))
+        if healed:
+            deps.published("day_computed", task.batch_id)
     _refuse_unless_complete(detail)
     if set_batch_status(conn, task.batch_id, "completed", from_status="active"):
+        deps.published("completed", task.batch_id)
         logger.info("batch completed")
     detail = get_batch_detail(conn, task.batch_id)
     tracked = [c for c in detail.checkpoints if c.checkpoint_date >= detail.batch.run_date]
@@ -133,6 +136,8 @@ def mark_batch_failed(task: MarkBatchFailedTask, deps: StepDependencies) -> Mark
         },
         execution_name=execution_name,
     )
+    if outcome == BATCH_MARKED_FAILED and batch_id is not None:
+        deps.published("status_changed", batch_id)
     logger.error(
         "weekly run failed",
         extra={"batch_id": str(batch_id) if batch_id else None, "error": error.error},

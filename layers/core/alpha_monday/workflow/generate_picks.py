@@ -254,6 +254,7 @@ def generate_picks(task: GeneratePicksTask, deps: StepDependencies) -> GenerateP
         provenance,
     )
     logger.append_keys(batch_id=str(detail.batch.id))
+    deps.published("committed", detail.batch.id)
     logger.info(
         "batch created",
         extra={

@@ -73,10 +73,11 @@ class WorkflowStep(Generic[TaskT]):
         @metrics.log_metrics
         def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             logger.append_keys(**_correlation_keys(event))
+            deps = factory.for_step(self.needs)
             try:
                 task = parse_task(self.task_model, event)
                 with translated_database_errors():
-                    result = self.run(task, factory.for_step(self.needs))
+                    result = self.run(task, deps)
                 return result.model_dump(mode="json")
             except AlphaMondayError as error:
                 # Logged once, here, with the name the state machine matches on.
@@ -87,5 +88,8 @@ class WorkflowStep(Generic[TaskT]):
             except Exception as error:
                 logger.exception("step failed", extra={"error": type(error).__name__})
                 raise
+            finally:
+                # What the step committed is published, even when it then failed.
+                deps.invalidate_published(context.aws_request_id)
 
         return lambda_handler

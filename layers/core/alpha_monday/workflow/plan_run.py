@@ -88,6 +88,7 @@ def resume_batch(
             "batch_resumed",
             {"previous_status": "failed", "execution_name": execution_name},
         )
+    deps.published("status_changed", batch_id)
     detail = get_batch_detail(conn, batch_id)
     logger.info("batch resumed")
     return tracking_plan(detail, deps)

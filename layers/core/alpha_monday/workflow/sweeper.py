@@ -11,7 +11,7 @@ from __future__ import annotations
 from alpha_monday.db.batches import batch_id_for_execution
 from alpha_monday.observability import logger
 from alpha_monday.workflow.dependencies import StepDependencies
-from alpha_monday.workflow.failures import record_run_failure
+from alpha_monday.workflow.failures import BATCH_MARKED_FAILED, record_run_failure
 from alpha_monday.workflow.models import ExecutionEnded, SweepResult
 
 
@@ -35,5 +35,7 @@ def sweep_stuck_run(event: ExecutionEnded, deps: StepDependencies) -> SweepResul
         },
         execution_name=execution.name,
     )
+    if outcome == BATCH_MARKED_FAILED:
+        deps.published("status_changed", batch_id)
     logger.info("execution swept", extra={"batch_id": str(batch_id), "outcome": outcome})
     return SweepResult(execution_name=execution.name, batch_id=batch_id, outcome=outcome)
