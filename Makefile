@@ -13,7 +13,7 @@ ENV ?= dev
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install lint format validate test run db serve openapi bench bench-workflow \
+.PHONY: install lint format validate test run db serve openapi bench bench-load bench-workflow \
 	build deploy migrate-remote
 
 $(INSTALLED): pyproject.toml layers/core/requirements.txt
@@ -63,6 +63,10 @@ openapi: install
 
 bench: install
 	$(BIN)/python -m benchmarks.api
+
+bench-load: install
+	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.load --edge
 
 bench-workflow: install
 	$(BIN)/python -m benchmarks.workflow

@@ -73,6 +73,9 @@ class EdgeCache:
 
     def answer(self, path: str, origin_header: str) -> tuple[int, dict[str, str], bytes]:
         key = (path, origin_header)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1], kept[2], kept[3]
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None and kept[0] > time.monotonic():

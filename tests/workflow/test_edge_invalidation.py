@@ -16,13 +16,14 @@ import psycopg
 import pytest
 
 from alpha_monday.db.open_data import OPEN_TABLES
+from alpha_monday.domain.errors import MarketDataPremiumOnly
 from alpha_monday.domain.market_time import market_instant_utc
 from alpha_monday.integrations.offline import ScriptedPicker, SyntheticMarket
 from alpha_monday_local.lambda_context import LocalLambdaContext
 from alpha_monday_local.server import proxy_event
 from alpha_monday_local.sfn_runner import LocalWorkflow, SimulatedClock
 from alpha_monday_local.template import Handler, api_routes, functions, load_handler
-from tests.workflow.conftest import SCHEDULED_START, workflow_factory
+from tests.workflow.conftest import SCHEDULED_START, ScriptedFailures, workflow_factory
 
 Answer = tuple[int, str]
 # What may change without every step of a kind changing it: a day with no skipped pick,
@@ -112,15 +113,17 @@ class CheckingEdge:
         return f"I{len(self.invalidations)}"
 
 
-def _run(edge: CheckingEdge, run_date: date) -> None:
+def _run(edge: CheckingEdge, run_date: date, *, fail_on: date | None = None) -> str:
     clock = SimulatedClock(market_instant_utc(run_date, SCHEDULED_START))
-    factory = workflow_factory(
-        clock, source=SyntheticMarket(now=clock.now), picker=ScriptedPicker()
-    )
+    synthetic = SyntheticMarket(now=clock.now)
+    # An unrecoverable market error on `fail_on`: the run fails its batch.
+    failures = {fail_on: [MarketDataPremiumOnly("SPY", "premium endpoint")]} if fail_on else {}
+    source = ScriptedFailures(synthetic, clock, failures)
+    factory = workflow_factory(clock, source=source, picker=ScriptedPicker())
     report = LocalWorkflow(clock=clock, factory=dataclasses.replace(factory, edge=edge)).run(
         {"run_date": run_date.isoformat()}
     )
-    assert report.status == "SUCCEEDED", report.cause
+    return report.status
 
 
 @pytest.mark.parametrize(
@@ -140,7 +143,7 @@ def test_each_step_invalidates_exactly_the_answers_it_changed(
     edge.before = edge.answers.snapshot()
     # When whole fortnights run, one after the other
     for monday in mondays:
-        _run(edge, monday)
+        assert _run(edge, monday) == "SUCCEEDED"
     # Then every answer a step changed was invalidated when it ended
     assert edge.stale == [], " ".join(edge.stale)
     # And every path it invalidated had changed (the data-dependent tables aside)
@@ -150,3 +153,22 @@ def test_each_step_invalidates_exactly_the_answers_it_changed(
     # And each step told the edge once: the commit, 14 days and the completion per week
     assert len(edge.invalidations) == 16 * len(mondays)
     assert len(set(edge.references)) == len(edge.references)
+
+
+def test_a_failed_run_invalidates_its_batch_when_it_is_marked_failed(
+    database_url: str, conn: psycopg.Connection, template: Any
+) -> None:
+    # Given an edge cache that reads every published answer at each invalidation
+    edge = CheckingEdge(PublishedAnswers(template, conn))
+    edge.before = edge.answers.snapshot()
+    # When a week's run fails on its third day
+    assert _run(edge, date(2026, 6, 1), fail_on=date(2026, 6, 3)) == "FAILED"
+    # Then the failure changed the batch's answers, and exactly those were invalidated
+    assert edge.stale == [], " ".join(edge.stale)
+    assert edge.needless == [], " ".join(edge.needless)
+    assert edge.answers.snapshot() == edge.before
+    # And the last invalidation was the failure's: the batch's status, not a day's tables
+    assert "/data/batches.csv" in edge.invalidations[-1]
+    assert "/data/metrics.csv" not in edge.invalidations[-1]
+    status = conn.execute("SELECT status FROM batches").fetchone()
+    assert status == ("failed",)

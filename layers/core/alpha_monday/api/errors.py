@@ -21,7 +21,7 @@ from alpha_monday.observability import logger
 
 
 class ErrorDetail(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str = Field(
         description="stable machine-readable code: invalid_request, not_found, "
@@ -37,7 +37,7 @@ class ErrorDetail(BaseModel):
 class ErrorBody(BaseModel):
     """Every error response: `{"error": {"code": ..., "message": ...}}`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     error: ErrorDetail = Field(description="the error's code and message")
 

@@ -25,7 +25,9 @@ LEFT JOIN LATERAL (
     SELECT m.vs_benchmark_pct, m.absolute_return_pct, c.benchmark_return_pct, c.checkpoint_date
     FROM pick_checkpoint_metrics m
     JOIN checkpoints c ON c.id = m.checkpoint_id
-    WHERE m.pick_id = p.id AND c.status = 'computed'
+    -- c.batch_id: implied by the pick, and it lets the batch's index find its days (a
+    -- scan of every checkpoint per pick grew with the history squared).
+    WHERE m.pick_id = p.id AND c.batch_id = b.id AND c.status = 'computed'
     ORDER BY c.checkpoint_date DESC
     LIMIT 1
 ) last ON true
