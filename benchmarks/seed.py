@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import psycopg
 
-from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.migrations import MIGRATIONS_DIR, apply_migrations
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.domain.model import NewBatch, NewEntry, NewPick
 from alpha_monday.domain.scoring import DayScore, PickScore
 from alpha_monday_local import embedded_db

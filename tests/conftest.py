@@ -76,14 +76,19 @@ def migrated_database_url(create_fresh_database: Callable[[], str]) -> str:
     return url
 
 
-@pytest.fixture
-def database_url(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The migrated test database, emptied, and configured as the application's DATABASE_URL."""
-    with psycopg.connect(migrated_database_url) as conn:
+def empty_database(url: str) -> None:
+    """Every domain table emptied, as a fresh test database has them."""
+    with psycopg.connect(url) as conn:
         # Only a test may empty `events`: its TRUNCATE trigger is bypassed for this
         # transaction (the test server's user is a superuser).
         conn.execute("SET LOCAL session_replication_role = replica")
         conn.execute(f"TRUNCATE {', '.join(DOMAIN_TABLES)}")
+
+
+@pytest.fixture
+def database_url(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The migrated test database, emptied, and configured as the application's DATABASE_URL."""
+    empty_database(migrated_database_url)
     monkeypatch.setenv("DATABASE_URL", migrated_database_url)
     monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
     reset_settings_cache()

@@ -10,8 +10,9 @@ from typing import Any
 import feedparser
 import psycopg
 
-from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.new_batch import create_batch
 from tests.api.conftest import lambda_result
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_arena_batch
 

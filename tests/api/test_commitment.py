@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from alpha_monday.db.batches import create_batch
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.domain.commitment import (
     canonical_commitment,
     commitment_sha256,

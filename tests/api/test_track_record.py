@@ -16,8 +16,9 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 
-from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.db.track_record import scored_picks
 from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.query_counter import CountingCursor, statements_during

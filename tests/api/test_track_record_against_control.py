@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import psycopg
 
-from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.new_batch import create_batch
 from tests.api.conftest import Call
 from tests.api.oracles import newey_west_mean
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_arena_batch

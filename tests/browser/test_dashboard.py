@@ -19,8 +19,9 @@ import feedparser
 import psycopg
 import pytest
 
-from alpha_monday.db.batches import create_batch, set_batch_status
+from alpha_monday.db.batches import set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.db.open_data import OPEN_TABLES
 from alpha_monday.domain.model import BatchOrigin
 from alpha_monday_local.paths import PROJECT_ROOT

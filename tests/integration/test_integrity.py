@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from psycopg import errors as pg_errors
 
-from alpha_monday.db.batches import create_batch, get_batch_detail, set_batch_status
+from alpha_monday.db.batches import get_batch_detail, set_batch_status
 from alpha_monday.db.checkpoints import record_checkpoint
 from alpha_monday.db.events import append_event
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.db.translate import BATCH_NOT_ACTIVE_SQLSTATE
 from alpha_monday.domain.errors import BatchAlreadyExists
 from tests.builders import FIRST_MONDAY, computed_checkpoint, new_batch

@@ -21,11 +21,13 @@ from alpha_monday.domain.model import Checkpoint
 from alpha_monday.domain.picks import PickerResult, PickRequest, TickerCheck
 from alpha_monday.integrations.offline import SyntheticMarket
 from alpha_monday_local.sfn_runner import SimulatedClock
+from tests.conftest import empty_database
 from tests.workflow.conftest import (
     FixedPicker,
     NeverPublished,
     RunWeekly,
     ScriptedFailures,
+    WeeklyRun,
     stored_close,
 )
 
@@ -161,6 +163,28 @@ def test_a_rate_limit_storm_is_ridden_out_with_backoff(
     assert all(0 <= s <= 3600 for s in run.report.retry_sleeps)
     checkpoint = _checkpoint_on(conn, run.output["batch_id"], day)
     assert checkpoint.status == "computed"
+
+
+def test_the_same_monday_backs_off_by_the_same_jittered_draws_on_every_run(
+    run_weekly: RunWeekly, database_url: str
+) -> None:
+    # Given a rate-limit storm whose full-jitter back-offs move the simulated clock
+    day = date(2026, 6, 4)
+
+    def stormy() -> WeeklyRun:
+        storm = [MarketDataRateLimited("AAPL", "Alpha Vantage: rate limit") for _ in range(4)]
+        return run_weekly(
+            JUNE_1, source=lambda clock, synthetic: ScriptedFailures(synthetic, clock, {day: storm})
+        )
+
+    # When the same Monday runs twice from an empty database
+    first = stormy()
+    empty_database(database_url)
+    second = stormy()
+    # Then both runs drew the same back-offs and so told the same story
+    assert len(first.report.retry_sleeps) == 4
+    assert second.report.retry_sleeps == first.report.retry_sleeps
+    assert second.report.states_entered() == first.report.states_entered()
 
 
 def test_a_close_that_never_arrives_is_a_skipped_day_not_a_failed_batch(

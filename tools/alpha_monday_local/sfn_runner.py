@@ -8,7 +8,9 @@ moto internals this relies on (pinned to moto 5.2.x; tests/workflow/test_moto_se
 fails if they move):
 - `LambdaSimpleBackend.invoke`, the Lambda backend used with `use_docker: False`;
 - `WaitFunction._wait_interval`, where a Wait state sleeps;
-- the `time` module as seen by `retrier_decl`, whose `time.sleep` is a retry back-off.
+- the `time` module as seen by `retrier_decl`, whose `time.sleep` is a retry back-off;
+- the `random` module as seen by `jitter_strategy_decl`, whose `random.uniform` draws a
+  back-off's full jitter.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import io
 import json
 import logging
 import os
+import random
 import threading
 import time
 import types
@@ -165,11 +168,22 @@ class LocalWorkflow:
 
         return types.SimpleNamespace(sleep=sleep, time=time.time, monotonic=time.monotonic)
 
+    @staticmethod
+    def _seeded_jitter(execution_input: dict[str, Any]) -> types.SimpleNamespace:
+        # AWS draws each back-off's full jitter at random. Locally the draws are seeded by
+        # the execution's input, so one Monday tells the same story on every run: the
+        # back-offs move the simulated clock, and a retry that crosses midnight UTC finds
+        # the day's call budget renewed (unseeded, the draws decided whether a day was
+        # recorded on time or skipped and filled in later).
+        draws = random.Random(json.dumps(execution_input, sort_keys=True))  # noqa: S311 - back-off jitter, not a secret
+        return types.SimpleNamespace(uniform=draws.uniform)
+
     @contextmanager
-    def _mocked_aws(self) -> Iterator[None]:
+    def _mocked_aws(self, execution_input: dict[str, Any]) -> Iterator[None]:
         from moto import mock_aws  # noqa: PLC0415 - dev-only dependency
         from moto.awslambda_simple.models import LambdaSimpleBackend  # noqa: PLC0415
         from moto.stepfunctions.parser.asl.component.common.retry import (  # noqa: PLC0415
+            jitter_strategy_decl,
             retrier_decl,
         )
         from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (  # noqa: PLC0415
@@ -213,6 +227,9 @@ class LocalWorkflow:
                 patch.object(wait_function.WaitFunction, "_wait_interval", skip_wait)
             )
             stack.enter_context(patch.object(retrier_decl, "time", self._fast_time()))
+            stack.enter_context(
+                patch.object(jitter_strategy_decl, "random", self._seeded_jitter(execution_input))
+            )
             yield
 
     # -- running -------------------------------------------------------------------
@@ -262,7 +279,7 @@ class LocalWorkflow:
             status="RUNNING", output=None, error=None, cause=None, events=[]
         )
         started = time.monotonic()
-        with self._mocked_aws():
+        with self._mocked_aws(execution_input):
             state_machine_arn = self._deploy()
             sfn = boto3.client("stepfunctions", region_name=REGION)
             execution_arn = sfn.start_execution(

@@ -17,8 +17,9 @@ from typing import Any
 
 import psycopg
 
-from alpha_monday.db.batches import batch_of_run, create_batch, get_batch_detail
+from alpha_monday.db.batches import batch_of_run, get_batch_detail
 from alpha_monday.db.events import stability_answers
+from alpha_monday.db.new_batch import create_batch
 from alpha_monday.domain import errors
 from alpha_monday.domain.control import draw_control, mix_of
 from alpha_monday.domain.errors import (
