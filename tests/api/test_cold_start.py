@@ -30,12 +30,10 @@ ALSO_ALLOWED = {"DashboardFunction": {"jinja2", "markupsafe"}}
 READ_FUNCTIONS = sorted({route.function_name for route in api_routes(load_template())})
 
 
-@pytest.mark.parametrize("function_name", READ_FUNCTIONS)
-def test_read_handler_imports_no_heavy_or_dev_module(
-    function_name: str, template: dict[str, Any]
-) -> None:
-    # Given a fresh interpreter that imports only the handler's file, as Lambda does
-    path, handler = handler_file(functions(template)[function_name])
+def _modules_loaded_by(properties: dict[str, Any]) -> set[str]:
+    """The modules a fresh interpreter holds once it has imported the function's handler
+    file (and found its handler), as a cold Lambda does."""
+    path, handler = handler_file(properties)
     script = (
         "import importlib.util, json, sys\n"
         f"spec = importlib.util.spec_from_file_location('app', {str(path)!r})\n"
@@ -47,7 +45,15 @@ def test_read_handler_imports_no_heavy_or_dev_module(
     output = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment
     ).stdout
-    loaded = json.loads(output)
+    return set(json.loads(output))
+
+
+@pytest.mark.parametrize("function_name", READ_FUNCTIONS)
+def test_read_handler_imports_no_heavy_or_dev_module(
+    function_name: str, template: dict[str, Any]
+) -> None:
+    # Given a fresh interpreter that imports only the handler's file, as Lambda does
+    loaded = _modules_loaded_by(functions(template)[function_name])
     # Then none of the forbidden top-level packages was imported
     forbidden = set(FORBIDDEN) - ALSO_ALLOWED.get(function_name, set())
     offenders = sorted({name for name in loaded if name.split(".")[0] in forbidden})
@@ -77,18 +83,7 @@ def test_a_json_read_function_loads_only_its_own_resource(
     function_name: str, template: dict[str, Any]
 ) -> None:
     # Given a fresh interpreter that imports only the handler's file, as Lambda does
-    path, _ = handler_file(functions(template)[function_name])
-    script = (
-        "import importlib.util, json, sys\n"
-        f"spec = importlib.util.spec_from_file_location('app', {str(path)!r})\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    environment = {"DATABASE_URL": "postgresql://unused/unused", "PATH": ""}
-    output = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment
-    ).stdout
-    loaded = set(json.loads(output))
+    loaded = _modules_loaded_by(functions(template)[function_name])
     # Then no other resource's models, nor the weekly run's code, were loaded
     unwanted = (*NOT_LOADED_BY[function_name], *NOT_LOADED_BY_ANY_READ)
     offenders = sorted(name for name in loaded if name.startswith(unwanted))
