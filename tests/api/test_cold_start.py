@@ -62,7 +62,13 @@ def test_read_handler_imports_no_heavy_or_dev_module(
 
 # Each read function loads its own resource's modules, never another's (docs/scale.md: the
 # cold start at the floor).
-TRACK_RECORD = ("alpha_monday.api.track_record_models", "alpha_monday.domain.track_record")
+TRACK_RECORD = (
+    "alpha_monday.api.track_record_models",
+    "alpha_monday.domain.track_record",
+    # Its statistics too: the settings name the power figure's edge, not how it is used.
+    "alpha_monday.domain.confidence_sequence",
+    "alpha_monday.domain.statistics",
+)
 BATCHES = ("alpha_monday.api.batch_models", "alpha_monday.db.batches")
 NOT_LOADED_BY = {
     "HealthFunction": (*BATCHES, *TRACK_RECORD),

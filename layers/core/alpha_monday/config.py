@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from alpha_monday.domain.confidence_sequence import DEFAULT_POWER_EDGE_PCT
 from alpha_monday.domain.errors import ConfigurationError
+from alpha_monday.domain.power_edge import DEFAULT_POWER_EDGE_PCT
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 ReadT = TypeVar("ReadT")

@@ -28,7 +28,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from statistics import NormalDist
 from typing import Literal
 
@@ -124,8 +123,6 @@ def confidence_sequence(
 
 
 POWER = 0.8
-# The edge per batch, in percentage points, the power figure is for unless set otherwise.
-DEFAULT_POWER_EDGE_PCT = Decimal("0.5")
 
 
 def batches_for_power(

@@ -21,7 +21,6 @@ from typing import Literal
 from uuid import UUID
 
 from alpha_monday.domain.confidence_sequence import (
-    DEFAULT_POWER_EDGE_PCT,
     SequenceBounds,
     Verdict,
     batches_for_power,
@@ -30,6 +29,7 @@ from alpha_monday.domain.confidence_sequence import (
 from alpha_monday.domain.equity import EquityPoint, FortnightResult, equity_curve
 from alpha_monday.domain.metrics import rounded_return
 from alpha_monday.domain.model import PickAction, ScoredPick
+from alpha_monday.domain.power_edge import DEFAULT_POWER_EDGE_PCT
 from alpha_monday.domain.statistics import (
     clustered_proportion,
     holm,
