@@ -81,6 +81,9 @@ NOT_LOADED_BY_ANY_READ = (
     "alpha_monday.run_config",
     "alpha_monday.workflow",
     "alpha_monday.integrations",
+    # Storing a new batch and hashing its commitment are the weekly run's alone.
+    "alpha_monday.db.new_batch",
+    "alpha_monday.domain.commitment",
 )
 
 
