@@ -35,6 +35,8 @@ DOMAIN_TABLES = (
     "batches",
     "prices",
     "provider_call_budget",
+    # Emptied with the triggers off (below), so the answers kept for them go too.
+    "stored_answers",
 )
 
 

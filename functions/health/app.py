@@ -1,6 +1,6 @@
-"""Lambda handler for GET /health, served by the resolver of its resource's routes."""
+"""Lambda handler for GET /health: always asks the database (never a stored answer)."""
 
+from alpha_monday.api import resources
 from alpha_monday.api.handler import lambda_handler_for
-from alpha_monday.api.health_routes import health_routes
 
-lambda_handler = lambda_handler_for(health_routes)
+lambda_handler = lambda_handler_for(resources.health, store=False)

@@ -1,6 +1,6 @@
-"""Lambda handler for GET /batches, served by the resolver of its resource's routes."""
+"""Lambda handler for GET /batches: a stored answer, else the batches' routes."""
 
-from alpha_monday.api.batch_routes import batch_routes
+from alpha_monday.api import resources
 from alpha_monday.api.handler import lambda_handler_for
 
-lambda_handler = lambda_handler_for(batch_routes)
+lambda_handler = lambda_handler_for(resources.batches)

@@ -396,11 +396,11 @@ def test_a_read_blocked_by_a_lock_answers_503_before_the_lambda_timeout(
 
 
 def test_an_event_without_an_http_method_is_a_json_400(database_url: str) -> None:
-    from alpha_monday.api.batch_routes import batch_routes
+    from alpha_monday.api import resources
     from alpha_monday.api.handler import lambda_handler_for
     from alpha_monday_local.lambda_context import LocalLambdaContext
 
-    lambda_handler = lambda_handler_for(batch_routes)
+    lambda_handler = lambda_handler_for(resources.batches)
 
     # When a direct invocation sends something that is not an API Gateway event
     result = lambda_handler({"path": "/latest"}, LocalLambdaContext("latest", "r"))

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from alpha_monday.dashboard import page
+from alpha_monday.release import code_release
 from alpha_monday_local.layer_build import (
     build_dashboard,
     build_layer,
     bytecode_problems,
     runtime_python,
+    source_release,
 )
 from alpha_monday_local.paths import PROJECT_ROOT
 from alpha_monday_local.server import proxy_event
@@ -48,7 +50,7 @@ def test_a_read_handler_loads_from_the_bytecode_without_writing_any(layer: Path)
     # Given the layer on a path nothing may be written to (-B), as on Lambda's /opt
     script = (
         "import sys, app\n"
-        "resolver = sys.modules['alpha_monday.api.app']\n"
+        "resolver = sys.modules['alpha_monday.api.stored']\n"
         "print(resolver.__spec__.cached)\n"
     )
     ran = subprocess.run(
@@ -62,6 +64,31 @@ def test_a_read_handler_loads_from_the_bytecode_without_writing_any(layer: Path)
         check=True,
     )
     assert ran.stdout.strip().endswith(".cpython-311.pyc")
+
+
+def test_the_layer_names_its_release_so_no_other_release_serves_its_stored_answers(
+    layer: Path,
+) -> None:
+    # Given the layer as built, and the release its sources make
+    release = source_release()
+    # Then it holds that release, which a cold interpreter on it reads as its own
+    assert (layer / "alpha_monday" / "release.txt").read_text() == release + "\n"
+    ran = subprocess.run(
+        [
+            runtime_python(),
+            "-B",
+            "-c",
+            "from alpha_monday import release\nprint(release.code_release())",
+        ],
+        env={"PYTHONPATH": str(layer)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.strip() == release
+    # And the same sources make the same release; a development checkout is its own each time
+    assert source_release() == release
+    assert code_release().startswith("development-")
 
 
 def test_the_pages_render_from_the_layers_compiled_templates_as_from_the_sources(

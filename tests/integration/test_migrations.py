@@ -28,6 +28,7 @@ EXPECTED_ORDER = [
     "0017_commitment",
     "0018_entries",
     "0019_pick_stability",
+    "0020_answer_store",
 ]
 
 

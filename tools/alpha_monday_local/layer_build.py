@@ -14,6 +14,8 @@ Run: .venv/bin/python -m alpha_monday_local.layer_build layer --target DIR [--pl
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alpha_monday.dashboard.rendering import COMPILED_TEMPLATES, compile_templates
+from alpha_monday.release import RELEASE_FILE
 from alpha_monday_local.paths import PROJECT_ROOT
 
 RUNTIME_PYTHON_VERSION = "3.11"
@@ -28,6 +31,7 @@ LAMBDA_PLATFORM = "manylinux2014_aarch64"  # the functions run on arm64
 LAYER_REQUIREMENTS = PROJECT_ROOT / "layers" / "core" / "requirements.txt"
 PACKAGE_DIR = PROJECT_ROOT / "layers" / "core" / "alpha_monday"
 DASHBOARD_DIR = PROJECT_ROOT / "functions" / "dashboard"
+FUNCTIONS_DIR = PROJECT_ROOT / "functions"
 # PEP 552: the flags word after the magic number; bit 0 set means hash-based.
 HASH_BASED_FLAG = 0b01
 
@@ -98,6 +102,28 @@ def bytecode_problems(site: Path, python: str) -> list[str]:
     return problems
 
 
+def source_release() -> str:
+    """A digest of everything that shapes an answer: the package's files (sources,
+    templates, migrations, the analysis plan), every handler and the pinned requirements.
+    Two builds of the same commit get the same release; any change gets another."""
+    built = {COMPILED_TEMPLATES.name, RELEASE_FILE.name, "__pycache__"}
+    files = [LAYER_REQUIREMENTS, *FUNCTIONS_DIR.glob("*/app.py")]
+    files += FUNCTIONS_DIR.glob("*/requirements.txt")
+    # Links followed, as the build copies them: the migrations and the analysis plan.
+    for folder, folders, names in os.walk(PACKAGE_DIR, followlinks=True):
+        folders[:] = [name for name in folders if name not in built]
+        files += [Path(folder) / name for name in names if name not in built]
+    digest = hashlib.sha256()
+    for path in sorted(files, key=_project_path):
+        digest.update(_project_path(path).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _project_path(path: Path) -> str:
+    return path.relative_to(PROJECT_ROOT).as_posix()
+
+
 def build_layer(target: Path, *, platform: str | None, python: str) -> Path:
     """The layer's `python/` folder: its dependencies, the package (migrations included)."""
     site = target / "python"
@@ -110,6 +136,8 @@ def build_layer(target: Path, *, platform: str | None, python: str) -> Path:
     )  # symlinks followed: the migrations' SQL is copied in
     # The pages' templates as modules (Jinja2 is the dev venv's, the version the pages ship).
     compile_templates(site / PACKAGE_DIR.name / "dashboard" / COMPILED_TEMPLATES.name)
+    # The release the answer store keys its answers on (alpha_monday/release.py).
+    (site / PACKAGE_DIR.name / RELEASE_FILE.name).write_text(source_release() + "\n")
     compile_bytecode(site, python)
     return site
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import (
     APIGatewayRestResolver,
-    CORSConfig,
     Response,
     content_types,
 )
@@ -20,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from alpha_monday.api.caching import CACHE_NEVER, VARY
 from alpha_monday.api.errors import error_body, error_response, register_error_handlers
+from alpha_monday.api.proxy import cors_config, is_rest_proxy_event, resolve
 from alpha_monday.api.routes import Connect, Routes
 from alpha_monday.config import ApiSettings, api_settings
 
@@ -41,23 +41,13 @@ def invalid_event_response(reason: str) -> dict[str, Any]:
 def respond(
     resolver: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
 ) -> dict[str, Any]:
-    """Route an API Gateway event (HEAD as GET without its body); anything else is a JSON
-    400, never a KeyError."""
-    if not isinstance(event.get("httpMethod"), str) or not isinstance(event.get("path"), str):
+    """Route an API Gateway event; anything but a REST proxy event is a JSON 400, never a
+    KeyError."""
+    if not is_rest_proxy_event(event):
         return invalid_event_response(
             "not an API Gateway REST proxy event: httpMethod and path are required"
         )
-    # HEAD is GET without the body (a page's headers, its status), as HTTP defines it.
-    head = event["httpMethod"] == "HEAD"
-    result: dict[str, Any] = resolver.resolve(
-        {**event, "httpMethod": "GET"} if head else event, context
-    )
-    if head:
-        result["body"] = ""
-    multi_value = result.setdefault("multiValueHeaders", {})
-    for name, value in VARY.items():
-        multi_value[name] = [value]
-    return result
+    return resolve(resolver, event, context)
 
 
 def unrouted_response(
@@ -68,21 +58,16 @@ def unrouted_response(
     headers = {
         "Content-Type": content_types.APPLICATION_JSON,
         "Cache-Control": CACHE_NEVER,
-        **_cors(api_settings()).to_dict(origin),
+        **cors_config(api_settings()).to_dict(origin),
         **VARY,
     }
     return status.value, headers, error_body(code, message)
 
 
-def _cors(settings: ApiSettings) -> CORSConfig:
-    origins = settings.cors_allow_origins
-    return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), max_age=600)
-
-
 def create_app(settings: ApiSettings, connect: Connect, *routes: Routes) -> APIGatewayRestResolver:
     """A resolver of `routes` (a resource's JSON routes, the pages) reading through
     `connect`, with every error handler and CORS as set."""
-    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(settings))
     for resource in routes:
         app.include_router(resource(connect, settings))
     register_error_handlers(app)
