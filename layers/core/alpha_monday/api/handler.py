@@ -40,7 +40,7 @@ def lambda_handler_for(load_routes: Callable[[], Routes], *, store: bool = True)
     database_settings()
     settings = api_settings()
     release = answers_release(settings)
-    stored = stored_answers(settings)
+    stored = stored_answers(settings) if store else None
     # A request tries to connect once: the store's look-up and the routes share the attempt,
     # so a database that is down is a 503 after one connect timeout, not two.
     unreachable: list[DatabaseUnavailable] = []
@@ -68,7 +68,7 @@ def lambda_handler_for(load_routes: Callable[[], Routes], *, store: bool = True)
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         unreachable.clear()
-        if not (store and is_rest_proxy_event(event) and may_be_stored(event)):
+        if stored is None or not (is_rest_proxy_event(event) and may_be_stored(event)):
             return render(event, context)
         found = _look_up(connect, event["path"], release)
         if found is not None and found.answer is not None:
